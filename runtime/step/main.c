@@ -1,0 +1,17 @@
+/* runtime/step/main.c — `container-step`: placeholder until its issue lands; prints
+ * usage.  yoe's build edges call this helper. */
+#include "lib/log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+	log_init(argv[0]);
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: container-step ...\n(not implemented yet)\n");
+		return 0;
+	}
+	log_error("not implemented yet (see 'container-step --help')");
+	return 2;
+}

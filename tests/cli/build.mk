@@ -1,0 +1,2 @@
+# tests/cli/build.mk — the `yoe` command line skeleton.
+SCRIPT_TESTS += tests/cli/test-cli.sh

@@ -1,0 +1,30 @@
+# tests/lib/testlib.sh — helpers for shell tests.  Source it, call the check
+# functions, and end the script with `finish`, which prints the mandatory
+# `N passed, N failed` line and sets the exit status.
+#
+# YOE_BIN (set by tests/run-tests) names the directory with yoe and helpers;
+# run standalone, it defaults to the build tree's bin/.
+T_PASS=0 T_FAIL=0
+T_TOP=${YOE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+YOE_BIN=${YOE_BIN:-$T_TOP/bin}
+YOE=$YOE_BIN/yoe
+T_TMP=$(mktemp -d /tmp/yoe-sh-test.XXXXXX)
+trap 'rm -rf "$T_TMP"' EXIT
+
+pass() { T_PASS=$((T_PASS + 1)); }
+fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL: $*"; }
+# check DESC COMMAND... — passes when the command exits 0.
+check() { d=$1; shift; if "$@"; then pass; else fail "$d"; fi; }
+# check_eq DESC GOT WANT
+check_eq() {
+  if [ "$2" = "$3" ]; then pass; else
+    fail "$1"; printf '  got:  %s\n  want: %s\n' "$2" "$3"; fi
+}
+# check_contains DESC HAYSTACK NEEDLE
+check_contains() {
+  case $2 in *"$3"*) pass ;; *) fail "$1"; printf '  in: %s\n  missing: %s\n' "$2" "$3" ;; esac
+}
+finish() {
+  echo "$T_PASS passed, $T_FAIL failed"
+  [ "$T_FAIL" -eq 0 ]
+}
