@@ -4,10 +4,21 @@
 
 #include <stddef.h>
 
-extern const struct command cmd_help, cmd_info;
+extern const struct command cmd_help, cmd_info, cmd_gen;
+extern const struct command cmd_query, cmd_desc, cmd_refs, cmd_graph, cmd_audit;
+extern const struct command cmd_key;
+extern const struct command cmd_starlark;
 
 const struct command *const commands[] = {
+	&cmd_gen,
 	&cmd_info,
+	&cmd_query,
+	&cmd_desc,
+	&cmd_refs,
+	&cmd_graph,
+	&cmd_audit,
+	&cmd_key,
+	&cmd_starlark,
 	&cmd_help,
 	NULL,
 };

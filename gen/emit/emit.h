@@ -20,7 +20,7 @@ int emit_ninja(const struct emit_graph *g, FILE *out, char *err, size_t errlen);
 int emit_make(const struct emit_graph *g, FILE *out, char *err, size_t errlen);
 
 /* emit_depfile writes `target: dep dep ...` (make syntax, escaped). */
-int emit_depfile(FILE *out, const char *target, char *const *deps, size_t ndeps);
+int emit_depfile(FILE *out, const char *target, const char *const *deps, size_t ndeps);
 
 /* emit_ninja_escape returns a malloc'd copy of s escaped for use as a ninja
  * variable value or command text (`$` doubled). */

@@ -149,7 +149,7 @@ char *emit_ninja_escape(const char *s)
 	return r;
 }
 
-int emit_depfile(FILE *f, const char *target, char *const *deps, size_t ndeps)
+int emit_depfile(FILE *f, const char *target, const char *const *deps, size_t ndeps)
 {
 	/* Make syntax: escape spaces and '$' ($$) and '#'. */
 	for (const char *p = target; *p; p++) {

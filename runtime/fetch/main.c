@@ -1,17 +1,10 @@
-/* runtime/fetch/main.c — `fetch-and-verify`: placeholder until its issue lands; prints
- * usage.  yoe's build edges call this helper. */
+/* runtime/fetch/main.c — `fetch-and-verify`: the only helper that talks to
+ * the network.  Everything is in cli.c and the library behind fetch.h. */
+#include "fetch/cli.h"
 #include "lib/log.h"
-
-#include <stdio.h>
-#include <string.h>
 
 int main(int argc, char **argv)
 {
 	log_init(argv[0]);
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: fetch-and-verify ...\n(not implemented yet)\n");
-		return 0;
-	}
-	log_error("not implemented yet (see 'fetch-and-verify --help')");
-	return 2;
+	return fetch_cli(argc, argv);
 }

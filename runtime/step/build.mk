@@ -1,8 +1,10 @@
-# runtime/step/build.mk — bin/container-step, linking only what it needs.
-STEP_SRCS := $(wildcard runtime/step/*.c)
+# runtime/step/build.mk — bin/container-step, linking only what it needs
+# (inih for the unit spec and config.ini; runtime/lib).  Every source but
+# main.c also goes into the unit test program (tests/step/build.mk).
+STEP_SRCS := $(filter-out runtime/step/main.c,$(wildcard runtime/step/*.c))
 STEP_LIBS := inih
 PROGRAMS += $(BIN)/container-step
 HELPERS += container-step
-$(BIN)/container-step: $(call objs,$(STEP_SRCS)) $(RTLIB)
+$(BIN)/container-step: $(call objs,runtime/step/main.c $(STEP_SRCS)) $(RTLIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(call objs,$(STEP_SRCS)) $(RTLIB) $(call pkg_libs,$(STEP_LIBS))
+	$(CC) $(ALL_LDFLAGS) -o $@ $(call objs,runtime/step/main.c $(STEP_SRCS)) $(RTLIB) $(call pkg_libs,$(STEP_LIBS))

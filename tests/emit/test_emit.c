@@ -140,7 +140,7 @@ TEST(depfile_escapes)
 	char *s = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&s, &n);
-	char *deps[] = {"a b.star", "c$d#e"};
+	const char *deps[] = {"a b.star", "c$d#e"};
 	emit_depfile(f, "build.ninja", deps, 2);
 	fclose(f);
 	CHECK_STR(s, "build.ninja: \\\n  a\\ b.star \\\n  c$$d\\#e\n");

@@ -1,0 +1,93 @@
+/* gen/cli/cmd_refs.c — `yoe refs UNIT`: who needs a unit — reverse build
+ * deps, reverse runtime deps, and the images whose closure contains it. */
+#include "cli/cli.h"
+#include "yoe/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct command cmd_refs;
+
+static int run(int argc, char **argv)
+{
+	struct yoe_load_opts o = {0};
+	const char *name = NULL;
+	for (int i = 1; i < argc; i++) {
+		int r = yoe_model_opt(argc, argv, &i, &o);
+		if (r < 0)
+			return usage_error(&cmd_refs, "%s needs a value", argv[i]);
+		if (r)
+			continue;
+		if (argv[i][0] == '-')
+			return usage_error(&cmd_refs, "unknown option '%s'", argv[i]);
+		if (name)
+			return usage_error(&cmd_refs, "one UNIT at a time");
+		name = argv[i];
+	}
+	if (!name)
+		return usage_error(&cmd_refs, "which unit? (yoe refs UNIT)");
+	char *root = project_find();
+	if (!root)
+		return 1;
+	struct yoe_session s;
+	int rc = yoe_session_open(&s, root, &o);
+	free(root);
+	if (rc < 0) {
+		yoe_session_close(&s);
+		return 1;
+	}
+	struct strlist build = {0}, runtime = {0}, images = {0};
+	bool found = false;
+	for (size_t d = 0; d < s.ndags; d++) {
+		struct yoe_dag *g = &s.dags[d];
+		int t = yoe_dag_find(g, name);
+		if (t < 0)
+			continue;
+		found = true;
+		for (size_t i = 0; i < g->n; i++) {
+			const struct yoe_unit *u = g->nodes[i];
+			const char *label = s.ndags > 1 && *g->distro ? ar_printf(&s.p->arena, "%s (%s)", u->name, g->distro)
+			                                               : u->name;
+			bool image = !strcmp(u->class, "image");
+			for (size_t k = 0; k < g->nedges[i]; k++)
+				if (g->edges[i][k] == t && !image)
+					sv_push(&build, label);
+			for (size_t k = 0; k < g->nruntime[i]; k++)
+				if (g->runtime[i][k] == t)
+					sv_push(&runtime, label);
+			if (image)
+				for (size_t k = 0; k < u->artifacts.n; k++)
+					if (!strcmp(u->artifacts.v[k], name))
+						sv_push(&images, label);
+		}
+	}
+	if (!found) {
+		fprintf(stderr, "yoe: error: no unit named \"%s\" in any build graph (see yoe query)\n", name);
+		rc = 1;
+	} else {
+		struct strlist *ls[] = {&build, &runtime, &images};
+		const char *hdr[] = {"build deps of", "runtime deps of", "in images"};
+		for (int i = 0; i < 3; i++) {
+			sv_sort(ls[i]);
+			sv_uniq(ls[i]);
+			printf("%s:%s\n", hdr[i], ls[i]->n ? "" : " (none)");
+			for (size_t k = 0; k < ls[i]->n; k++)
+				printf("  %s\n", ls[i]->v[k]);
+		}
+	}
+	free(build.v);
+	free(runtime.v);
+	free(images.v);
+	yoe_session_close(&s);
+	return rc ? 1 : 0;
+}
+
+const struct command cmd_refs = {
+	"refs", "show what depends on a unit (build, runtime, images)",
+	"usage: yoe refs [--machine M] [--distro D] UNIT\n\n"
+	"Lists the units that build-depend on UNIT (directly, including through a\n"
+	"provided name or as their container), the units that runtime-depend on it,\n"
+	"and the images whose package closure contains it.\n",
+	run,
+};

@@ -1,0 +1,59 @@
+/* gen/emit/lower.h — lowering the resolved project model (gen/yoe) into the
+ * build graph (graph.h): one edge per unit stage (fetch, unpack, build,
+ * package), one index edge per repository arch, one image edge per image,
+ * the phony aliases users type, and the regeneration edge.  Also writes the
+ * per-unit INI specs the helpers read (only when their content changes).
+ *
+ * Paths on build lines are relative to the project root, or prefixed with
+ * `top` when the file is meant for `subninja` from another directory; every
+ * command then starts with `cd <root> &&` so the helpers always see
+ * project-relative paths. */
+#ifndef YOE_EMIT_LOWER_H
+#define YOE_EMIT_LOWER_H
+
+#include "emit/graph.h"
+#include "yoe/model.h"
+
+#include <stdbool.h>
+
+struct lower_opts {
+	const char *helpers;     /* absolute directory of the helper programs */
+	const char *yoe;         /* absolute path of this yoe binary (regen) */
+	const char *regen_args;  /* gen's own arguments, shell-quoted, for regen */
+	const char *top;         /* prefix of build-line paths ("" = project root) */
+	const char *cd;          /* dir commands cd into first (NULL = none) */
+	const char *prefix;      /* prefix of phony names ("" normally) */
+	const char *output;      /* the file being written (build.ninja, yoe.mk) */
+	bool subninja;           /* no regen edge and no default of its own */
+};
+
+/* The state shared across the machines lowered into one graph. */
+struct lower {
+	struct emit_graph *g;
+	const struct lower_opts *o;
+	struct strmap outs;       /* output path → owning unit description */
+	struct strmap phony;      /* phony name → struct emit_phony* */
+	struct strmap index;      /* repo arch dir → struct emit_edge* (index edge) */
+	struct strlist inputs;    /* files gen read (regen depfile) */
+	struct strlist dirs;      /* directories gen listed (regen depfile) */
+	struct strlist defaults;  /* default image outputs */
+	struct strlist world;     /* every unit's final output */
+	int units, machines;      /* counters for gen's summary line */
+	char *err;                /* first error (malloc'd), or NULL */
+};
+
+/* lower_init creates the rules and pools (once per graph). */
+void lower_init(struct lower *l, struct emit_graph *g, const struct lower_opts *o);
+/* lower_machine adds the edges of one evaluated project (one machine).  The
+ * first machine lowered is the default: plain unit and image names point at
+ * its outputs.  Returns 0, or -1 with l->err set. */
+int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, size_t ndags,
+                  bool is_default);
+/* lower_collect_inputs records what gen read for p (inputs.c). */
+void lower_collect_inputs(struct lower *l, struct yoe_project *p);
+/* lower_finish adds phony aliases, defaults and the regen edge, and writes
+ * the depfile (path) listing every input.  -1 with l->err on failure. */
+int lower_finish(struct lower *l, const char *depfile);
+void lower_free(struct lower *l);
+
+#endif

@@ -1,0 +1,232 @@
+/* gen/emit/specs.c — writes the INI specs the helpers read: unit.ini for
+ * container-step (format: docs/step.md) and image.ini for image-assemble
+ * (docs/image.md).  Values use container-step's backslash escapes, long
+ * values are split into `key+ =` continuation lines (inih reads at most 200
+ * bytes a line), and a file is rewritten only when its bytes change, so an
+ * unchanged spec keeps its mtime and rebuilds nothing. */
+#include "emit/specs.h"
+#include "lib/atomicfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest value chunk per line; leaves room for the key under inih's 200. */
+#define CHUNK 120
+
+/* put_escaped appends s with the spec escapes; all_spaces also escapes
+ * inner spaces (install fields are split on spaces). */
+static void put_escaped(struct buf *b, const char *s, bool all_spaces)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\\' || c == ';' || c == '#')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c == ' ' && (all_spaces || i == 0 || i == n - 1))
+			buf_adds(b, "\\s");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_addc(b, (char)c);
+	}
+}
+
+/* kv writes `key = value`, splitting long escaped values into `key+ =`
+ * lines at points that do not cut an escape sequence in two. */
+static void kv(struct buf *b, const char *key, const char *val)
+{
+	struct buf e = {0};
+	put_escaped(&e, val ? val : "", false);
+	const char *s = e.data ? e.data : "";
+	size_t len = e.len, off = 0;
+	bool first = true;
+	do {
+		size_t take = len - off > CHUNK ? CHUNK : len - off;
+		if (off + take < len) {
+			/* inih trims each line, so a chunk may not start or end with a
+			 * space, and an escape sequence may not be cut in two. */
+			size_t k = off, end = off + take, best = 0;
+			while (k < end) {
+				size_t seq = s[k] != '\\' ? 1 : s[k + 1] == 'x' ? 4 : 2;
+				if (k + seq > end)
+					break;
+				k += seq;
+				if (s[k - 1] != ' ' && s[k] != ' ')
+					best = k;
+			}
+			take = (best ? best : k) - off;
+		}
+		buf_printf(b, "%s%s = %.*s\n", key, first ? "" : "+", (int)take, s + off);
+		first = false;
+		off += take;
+	} while (off < len);
+	buf_free(&e);
+}
+
+static const char *str_or(const char *s, const char *def) { return s && *s ? s : def; }
+
+/* files_dir: where install_file/install_template read from, project-relative. */
+static const char *files_dir(struct yoe_project *p, const struct yoe_unit *u)
+{
+	for (size_t t = 0; t < u->ntasks; t++)
+		for (size_t s = 0; s < u->tasks[t].nsteps; s++)
+			if (u->tasks[t].steps[s].base_dir && *u->tasks[t].steps[s].base_dir)
+				return lower_rel(p, u->tasks[t].steps[s].base_dir);
+	return "";
+}
+
+static void put_extra(struct buf *b, const struct yoe_jval *v)
+{
+	if (v->kind == YJ_STR) {
+		buf_adds(b, v->s);
+		return;
+	}
+	yoe_json_value(b, v);
+}
+
+static const char *commit_spec(struct yoe_project *p, const char *path, struct buf *b)
+{
+	int r = write_file_if_changed(path, b->data ? b->data : "", b->len, 0644);
+	buf_free(b);
+	if (r < 0) {
+		yoe_error(p, NULL, "cannot write %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	return path;
+}
+
+const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
+                            const struct lower_paths *lp, const struct spec_dep *deps,
+                            size_t ndeps)
+{
+	struct buf b = {0};
+	buf_adds(&b, "# container-step spec written by `yoe gen` (docs/step.md); do not edit.\n[unit]\n");
+	kv(&b, "name", u->name);
+	kv(&b, "version", u->version);
+	kv(&b, "release", ar_printf(&p->arena, "%lld", (long long)u->release));
+	kv(&b, "arch", p->arch);
+	kv(&b, "machine", p->machine);
+	kv(&b, "distro", distro);
+	kv(&b, "project", p->name);
+	kv(&b, "project_version", p->version);
+	kv(&b, "key", u->key);
+	kv(&b, "scope", lp->scope);
+	kv(&b, "shell", str_or(u->shell, "sh"));
+	kv(&b, "container", str_or(u->container, "host"));
+	kv(&b, "container_arch", str_or(u->container_arch, "target"));
+	kv(&b, "files_dir", files_dir(p, u));
+	kv(&b, "dir", lp->dir);
+	if (u->environment.n) {
+		buf_adds(&b, "[env]\n");
+		for (size_t i = 0; i < u->environment.n; i++)
+			kv(&b, u->environment.keys[i], u->environment.vals[i]);
+	}
+	if (u->nextra) {
+		buf_adds(&b, "[vars]\n");
+		for (size_t i = 0; i < u->nextra; i++) {
+			struct buf v = {0};
+			put_extra(&v, u->extra_vals[i]);
+			kv(&b, u->extra_keys[i], v.data ? v.data : "");
+			buf_free(&v);
+		}
+	}
+	if (ndeps) {
+		buf_adds(&b, "[deps]\n");
+		for (size_t i = 0; i < ndeps; i++)
+			kv(&b, deps[i].name, deps[i].stage);
+	}
+	if (u->cache_dirs.n) {
+		buf_adds(&b, "[cache]\n");
+		for (size_t i = 0; i < u->cache_dirs.n; i++)
+			kv(&b, u->cache_dirs.keys[i],
+			   ar_printf(&p->arena, "cache/units/%s/%s", u->name, u->cache_dirs.vals[i]));
+	}
+	for (size_t t = 0; t < u->ntasks; t++) {
+		const struct yoe_task *task = &u->tasks[t];
+		struct buf name = {0};
+		put_escaped(&name, task->name, true);
+		buf_printf(&b, "[task %s]\n", name.data ? name.data : "build");
+		buf_free(&name);
+		if (task->network)
+			kv(&b, "network", "true");
+		if (task->container && *task->container)
+			kv(&b, "container", task->container);
+		for (size_t s = 0; s < task->nsteps; s++) {
+			const struct yoe_step *st = &task->steps[s];
+			if (st->kind == YS_CMD) {
+				kv(&b, "step", st->text);
+			} else if (st->kind == YS_INSTALL_FILE || st->kind == YS_INSTALL_TEMPLATE) {
+				buf_printf(&b, "%s = %04o ", st->kind == YS_INSTALL_FILE ? "install" : "template",
+				           st->mode ? st->mode : 0644);
+				put_escaped(&b, st->src, true);
+				buf_addc(&b, ' ');
+				put_escaped(&b, st->dest, true);
+				buf_addc(&b, '\n');
+			} else {
+				buf_free(&b);
+				yoe_error(p, &st->pos,
+				          "unit \"%s\": task \"%s\" has a Starlark function step; yoe runs "
+				          "build logic only as shell steps in the sandbox (write the step as "
+				          "a shell string)", u->name, task->name);
+				return NULL;
+			}
+		}
+	}
+	return commit_spec(p, ar_printf(&p->arena, "%s/unit.ini", lp->dir), &b);
+}
+
+/* boot_of picks the boot method from the machine: x86 with a vfat
+ * partition boots with syslinux; no vfat partition means direct kernel
+ * boot; other arches leave booting to the board's firmware. */
+static const char *boot_of(const struct yoe_machine *m, const struct yoe_partition *parts, size_t n)
+{
+	bool vfat = false;
+	for (size_t i = 0; i < n; i++)
+		vfat |= !strcmp(parts[i].type, "vfat");
+	if (!vfat)
+		return "direct";
+	return m && !strcmp(m->arch, "x86_64") ? "syslinux" : "none";
+}
+
+const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
+                             const struct lower_paths *lp, const struct strlist *apks,
+                             const char *pubkey)
+{
+	struct yoe_machine *m = yoe_machine_get(p, p->machine);
+	const struct yoe_partition *parts = u->npartitions ? u->partitions : m ? m->partitions : NULL;
+	size_t nparts = u->npartitions ? u->npartitions : m ? m->npartitions : 0;
+	struct buf b = {0};
+	buf_adds(&b, "# image-assemble spec written by `yoe gen` (docs/image.md); do not edit.\n[image]\n");
+	kv(&b, "name", u->name);
+	kv(&b, "output", lp->image);
+	kv(&b, "key", pubkey);
+	kv(&b, "hostname", str_or(u->hostname, p->machine));
+	if (u->timezone && *u->timezone)
+		kv(&b, "timezone", u->timezone);
+	kv(&b, "arch", lower_apk_arch(p->arch));
+	kv(&b, "image_key", u->key);
+	const char *boot = boot_of(m, parts, nparts);
+	kv(&b, "boot", boot);
+	if (m && m->has_kernel && *m->kernel.cmdline)
+		kv(&b, "cmdline", m->kernel.cmdline);
+	if (!strcmp(boot, "direct")) {
+		kv(&b, "kernel_out", ar_printf(&p->arena, "%s/vmlinuz", lp->dir));
+	}
+	for (size_t i = 0; i < nparts; i++) {
+		buf_printf(&b, "[partition \"%s\"]\n", parts[i].label);
+		kv(&b, "type", parts[i].type);
+		kv(&b, "size", parts[i].size);
+		if (parts[i].root)
+			kv(&b, "root", "true");
+	}
+	buf_adds(&b, "[packages]\n");
+	for (size_t i = 0; i < apks->n; i++)
+		kv(&b, "apk", apks->v[i]);
+	(void)distro;
+	return commit_spec(p, ar_printf(&p->arena, "%s/image.ini", lp->dir), &b);
+}

@@ -1,0 +1,43 @@
+/* gen/emit/specs.h — what lowering shares with the spec writers: the paths
+ * of a unit's build products, and the INI specs `yoe gen` writes for
+ * container-step (docs/step.md) and image-assemble (docs/image.md). */
+#ifndef YOE_EMIT_SPECS_H
+#define YOE_EMIT_SPECS_H
+
+#include "yoe/model.h"
+
+/* Where one unit's products go (all project-relative, in the arena). */
+struct lower_paths {
+	const char *scope;      /* scope dir token: arch, machine name or noarch */
+	const char *dir;        /* build/<distro>/<unit>.<scope> */
+	const char *repo_arch;  /* apk arch dir: x86_64, aarch64, riscv64, noarch */
+	const char *repo_dir;   /* repo/<project>/<distro>/<repo_arch> */
+	const char *apk;        /* repo_dir/<name>-<version>-r<release>.apk */
+	const char *image;      /* dir/<name>.img (images) */
+};
+
+void lower_unit_paths(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
+                      struct lower_paths *lp);
+const char *lower_apk_arch(const char *arch);
+const char *lower_rel(struct yoe_project *p, const char *abs);
+char *lower_shq(const char *s);
+
+/* A build dep's staged tree, for [deps]. */
+struct spec_dep {
+	const char *name;   /* unit name */
+	const char *stage;  /* project-relative stage/ dir */
+};
+
+/* write_unit_spec writes dir/unit.ini for container-step (only when its
+ * content changed).  Returns the spec path, or NULL with p->err set. */
+const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
+                            const struct lower_paths *lp, const struct spec_dep *deps,
+                            size_t ndeps);
+
+/* write_image_spec writes dir/image.ini for image-assemble.  apks are the
+ * closure's package paths in install order. */
+const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
+                             const struct lower_paths *lp, const struct strlist *apks,
+                             const char *pubkey);
+
+#endif

@@ -1,0 +1,17 @@
+# gen/starlark/build.mk — the Starlark interpreter library: every
+# gen/starlark/*.c goes into bin/yoe and into the static archive
+# $(OUT)/obj/libstarlark.a (for the conformance runner, fuzzers, benches).
+STARLARK_SRCS := $(sort $(wildcard gen/starlark/*.c))
+STARLARK_OBJS := $(call objs,$(STARLARK_SRCS))
+STARLARK_LIBS := openssl libxxhash
+STARLARK_LIB  := $(OUT)/obj/libstarlark.a
+YOE_OBJS += $(STARLARK_OBJS)
+YOE_LIBS += $(STARLARK_LIBS)
+
+$(STARLARK_LIB): $(STARLARK_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+# stubs.c defines empty library tables only for lib_*.c files that do not
+# exist yet; rebuild it whenever that set of files changes.
+$(call objs,gen/starlark/stubs.c): $(wildcard gen/starlark/lib_*.c gen/starlark/format.c)

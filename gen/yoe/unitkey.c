@@ -1,0 +1,413 @@
+/* gen/yoe/unitkey.c — unit keys: SHA-256 over a canonical serialization of
+ * everything that can change a unit's output (docs/unit-keys.md is the
+ * format's specification; keep the two in step).  Every value is written as
+ * `tag=<byte length>:<bytes>\n`, lists as `tag#<count>\n` followed by their
+ * items, so no two different inputs serialize alike.
+ *
+ * File contents are hashed with SHA-256 too, but through a fingerprint
+ * cache: XXH3 over (path, size, mtime, inode, ctime) finds the digest of a
+ * file that has not changed since the last gen, so big files dirs are not
+ * re-read every time.  The cache is only an accelerator: a miss re-hashes. */
+#include "yoe/model.h"
+
+#include <dirent.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#include "lib/atomicfile.h"
+
+#define KEY_VERSION "yoe-unit-key 1"
+
+static void sha256_hex(const void *data, size_t n, char out[65])
+{
+	unsigned char md[32];
+	unsigned int len = 0;
+	EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+	for (int i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+const char *yoe_sha256_hex(struct yoe_arena *a, const void *data, size_t n)
+{
+	char *out = ar_alloc(a, 65);
+	sha256_hex(data, n, out);
+	return out;
+}
+
+static const char *cache_path(struct yoe_project *p)
+{
+	return ar_printf(&p->arena, "%s/yoe-filehash", p->cache_dir);
+}
+
+static void cache_load(struct yoe_project *p)
+{
+	p->hashcache_loaded = true;
+	size_t n;
+	FILE *f = fopen(cache_path(p), "r");
+	if (!f)
+		return;
+	char line[256];
+	while (fgets(line, sizeof line, f)) {
+		char fp[40], sha[70];
+		if (sscanf(line, "%32s %64s", fp, sha) == 2 && strlen(sha) == 64)
+			sm_put(&p->hashcache, ar_strdup(&p->arena, fp), ar_strdup(&p->arena, sha));
+	}
+	fclose(f);
+	(void)n;
+}
+
+void yoe_hash_cache_save(struct yoe_project *p)
+{
+	struct stat st;
+	if (!p->hashcache_dirty || stat(p->cache_dir, &st) || !S_ISDIR(st.st_mode))
+		return;
+	size_t n;
+	const char **k = sm_keys(&p->hashcache, &n);
+	struct buf b = {0};
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s %s\n", k[i], (const char *)sm_get(&p->hashcache, k[i]));
+	write_file_if_changed(cache_path(p), b.data ? b.data : "", b.len, 0644);
+	buf_free(&b);
+	free(k);
+}
+
+bool yoe_file_sha256(struct yoe_project *p, const char *path, char out[65])
+{
+	struct stat st;
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return false;
+	if (!p->hashcache_loaded)
+		cache_load(p);
+	struct buf fpb = {0};
+	buf_printf(&fpb, "%s\n%lld %lld.%09ld %llu %lld.%09ld", path, (long long)st.st_size,
+	           (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino,
+	           (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	XXH128_hash_t h = XXH3_128bits(fpb.data, fpb.len);
+	buf_free(&fpb);
+	char fp[33];
+	snprintf(fp, sizeof fp, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
+	const char *hit = sm_get(&p->hashcache, fp);
+	if (hit) {
+		memcpy(out, hit, 65);
+		return true;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	char chunk[65536];
+	size_t r;
+	while ((r = fread(chunk, 1, sizeof chunk, f)) > 0)
+		EVP_DigestUpdate(ctx, chunk, r);
+	int bad = ferror(f);
+	fclose(f);
+	unsigned char md[32];
+	unsigned int len = 0;
+	EVP_DigestFinal_ex(ctx, md, &len);
+	EVP_MD_CTX_free(ctx);
+	if (bad)
+		return false;
+	for (int i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", md[i]);
+	out[64] = '\0';
+	sm_put(&p->hashcache, ar_strdup(&p->arena, fp), ar_strdup(&p->arena, out));
+	p->hashcache_dirty = true;
+	return true;
+}
+
+/* ---- the serialization ---- */
+
+/* kv appends `tag=<len>:<s>\n` (by hand: this runs for every field of
+ * every unit) */
+static void kv(struct buf *b, const char *tag, const char *s)
+{
+	char num[24];
+	size_t n = strlen(s), k = sizeof num;
+	do
+		num[--k] = (char)('0' + n % 10);
+	while (n /= 10);
+	buf_adds(b, tag);
+	buf_addc(b, '=');
+	buf_add(b, num + k, sizeof num - k);
+	buf_addc(b, ':');
+	buf_adds(b, s);
+	buf_addc(b, '\n');
+}
+
+static void kvi(struct buf *b, const char *tag, long long v)
+{
+	char t[32];
+	snprintf(t, sizeof t, "%lld", v);
+	kv(b, tag, t);
+}
+
+static void list(struct buf *b, const char *tag, const struct strlist *l)
+{
+	buf_printf(b, "%s#%zu\n", tag, l->n);
+	for (size_t i = 0; i < l->n; i++)
+		kv(b, "-", l->v[i]);
+}
+
+static void smap(struct buf *b, const char *tag, const struct yoe_smap *m)
+{
+	buf_printf(b, "%s#%zu\n", tag, m->n);
+	for (size_t i = 0; i < m->n; i++) {
+		kv(b, "k", m->keys[i]);
+		kv(b, "v", m->vals[i]);
+	}
+}
+
+static void lmap(struct buf *b, const char *tag, const struct yoe_lmap *m)
+{
+	buf_printf(b, "%s#%zu\n", tag, m->n);
+	for (size_t i = 0; i < m->n; i++) {
+		kv(b, "k", m->keys[i]);
+		list(b, "v", &m->vals[i]);
+	}
+}
+
+/* rel: a path relative to the project root when inside it, so moving the
+ * checkout does not change keys. */
+static const char *rel(struct yoe_project *p, const char *path)
+{
+	size_t n = strlen(p->root);
+	if (!strncmp(path, p->root, n) && path[n] == '/')
+		return path + n + 1;
+	if (!strcmp(path, p->root))
+		return ".";
+	return path;
+}
+
+static void hash_file_line(struct yoe_project *p, struct buf *b, const char *tag, const char *label,
+                           const char *path)
+{
+	char sha[65];
+	if (!yoe_file_sha256(p, path, sha))
+		strcpy(sha, "missing");
+	buf_printf(b, "%s=%zu:%s %s\n", tag, strlen(label), label, sha);
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* walk_files: every regular file (symlinks followed for content) under dir,
+ * as paths relative to top, into out. */
+static void walk_files(struct yoe_project *p, const char *top, const char *sub, struct strlist *out)
+{
+	const char *dir = *sub ? ar_printf(&p->arena, "%s/%s", top, sub) : top;
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		const char *r = *sub ? ar_printf(&p->arena, "%s/%s", sub, e->d_name) : ar_strdup(&p->arena, e->d_name);
+		struct stat st;
+		const char *full = ar_printf(&p->arena, "%s/%s", top, r);
+		if (lstat(full, &st))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			walk_files(p, top, r, out);
+		else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+			sv_push(out, r);
+	}
+	closedir(d);
+}
+
+/* star_closure: the unit's top-level file and everything it loaded. */
+static void star_closure(struct yoe_project *p, const char *file, struct strmap *seen, struct strlist *out)
+{
+	if (!*file || sm_get(seen, file))
+		return;
+	sm_put(seen, file, (void *)file);
+	sv_push(out, file);
+	struct yoe_file *f = sm_get(&p->files, file);
+	for (size_t i = 0; f && i < f->loads.n; i++)
+		star_closure(p, f->loads.v[i], seen, out);
+}
+
+static void machine_text(struct buf *b, const struct yoe_machine *m)
+{
+	kv(b, "machine", m->name);
+	kv(b, "machine.arch", m->arch);
+	kv(b, "machine.kernel.unit", m->kernel.unit);
+	smap(b, "machine.kernel.distro_unit", &m->kernel.distro_unit);
+	kv(b, "machine.kernel.provides", m->kernel.provides);
+	kv(b, "machine.kernel.defconfig", m->kernel.defconfig);
+	kv(b, "machine.kernel.cmdline", m->kernel.cmdline);
+	list(b, "machine.packages", &m->packages);
+	lmap(b, "machine.distro_packages", &m->distro_packages);
+	buf_printf(b, "machine.partitions#%zu\n", m->npartitions);
+	for (size_t i = 0; i < m->npartitions; i++) {
+		kv(b, "label", m->partitions[i].label);
+		kv(b, "type", m->partitions[i].type);
+		kv(b, "size", m->partitions[i].size);
+		kvi(b, "root", m->partitions[i].root);
+		list(b, "contents", &m->partitions[i].contents);
+	}
+}
+
+char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
+{
+	struct yoe_unit *u = dag->nodes[i];
+	struct buf b = {0};
+	bool image = !strcmp(u->class, "image");
+	buf_adds(&b, KEY_VERSION "\n");
+	kv(&b, "name", u->name);
+	kv(&b, "class", u->class);
+	kv(&b, "version", u->version);
+	kvi(&b, "release", u->release);
+	kv(&b, "description", u->description);
+	kv(&b, "license", u->license);
+	kv(&b, "scope", u->scope);
+	kv(&b, "distro", u->distro);
+	kv(&b, "build_distro", dag->distro);
+	/* what it may vary on: noarch nothing, arch the arch, machine/image the
+	 * whole machine definition */
+	if (strcmp(u->scope, "noarch"))
+		kv(&b, "arch", p->arch);
+	struct yoe_machine *m = yoe_machine_get(p, p->machine);
+	if (!strcmp(u->scope, "machine") || image) {
+		if (m)
+			machine_text(&b, m);
+		else
+			kv(&b, "machine", p->machine);
+	}
+	kv(&b, "source", u->source);
+	kv(&b, "sha256", u->sha256);
+	kv(&b, "apk_checksum", u->apk_checksum);
+	kv(&b, "passthrough_apk", u->passthrough_apk);
+	kv(&b, "tag", u->tag);
+	kv(&b, "branch", u->branch);
+	kv(&b, "commit", u->commit);
+	buf_printf(&b, "patches#%zu\n", u->patches.n);
+	for (size_t k = 0; k < u->patches.n; k++)
+		hash_file_line(p, &b, "-", u->patches.v[k],
+		               ar_printf(&p->arena, "%s/%s", u->defined_in, u->patches.v[k]));
+	list(&b, "deps", &u->deps);
+	list(&b, "runtime_deps", &u->runtime_deps);
+	lmap(&b, "distro_deps", &u->distro_deps);
+	lmap(&b, "distro_runtime_deps", &u->distro_runtime_deps);
+	list(&b, "provides", &u->provides);
+	list(&b, "replaces", &u->replaces);
+	list(&b, "services", &u->services);
+	list(&b, "conffiles", &u->conffiles);
+	kv(&b, "container", u->container);
+	kv(&b, "container_arch", u->container_arch);
+	kvi(&b, "sandbox", u->sandbox);
+	kv(&b, "shell", u->shell);
+	smap(&b, "environment", &u->environment);
+	buf_printf(&b, "tasks#%zu\n", u->ntasks);
+	for (size_t t = 0; t < u->ntasks; t++) {
+		const struct yoe_task *tk = &u->tasks[t];
+		kv(&b, "task", tk->name);
+		kv(&b, "task.container", tk->container);
+		kvi(&b, "task.network", tk->network);
+		kvi(&b, "task.remove", tk->remove);
+		buf_printf(&b, "steps#%zu\n", tk->nsteps);
+		for (size_t s = 0; s < tk->nsteps; s++) {
+			const struct yoe_step *st = &tk->steps[s];
+			switch (st->kind) {
+			case YS_CMD: kv(&b, "cmd", st->text); break;
+			case YS_FN: kv(&b, "fn", st->text); break;
+			case YS_INSTALL_FILE:
+			case YS_INSTALL_TEMPLATE:
+				kv(&b, st->kind == YS_INSTALL_FILE ? "install_file" : "install_template", st->src);
+				kv(&b, "dest", st->dest);
+				kvi(&b, "mode", st->mode);
+				kv(&b, "base", rel(p, st->base_dir));
+				hash_file_line(p, &b, "src", st->src, ar_printf(&p->arena, "%s/%s", st->base_dir, st->src));
+				break;
+			}
+		}
+	}
+	if (image) {
+		list(&b, "artifacts", &u->artifacts);
+		list(&b, "exclude", &u->exclude);
+		kv(&b, "hostname", u->hostname);
+		kv(&b, "timezone", u->timezone);
+		kv(&b, "locale", u->locale);
+		kv(&b, "unbuildable_machine", u->unbuildable_machine);
+		buf_printf(&b, "partitions#%zu\n", u->npartitions);
+		for (size_t k = 0; k < u->npartitions; k++) {
+			kv(&b, "label", u->partitions[k].label);
+			kv(&b, "type", u->partitions[k].type);
+			kv(&b, "size", u->partitions[k].size);
+			kvi(&b, "root", u->partitions[k].root);
+			list(&b, "contents", &u->partitions[k].contents);
+		}
+	}
+	buf_printf(&b, "extra#%zu\n", u->nextra);
+	for (size_t k = 0; k < u->nextra; k++) {
+		struct buf j = {0};
+		yoe_json_value(&j, u->extra_vals[k]);
+		kv(&b, u->extra_keys[k], j.data ? j.data : "null");
+		buf_free(&j);
+	}
+	/* the files dir: <defined_in>/<name>/ */
+	struct strlist files = {0};
+	const char *fdir = ar_printf(&p->arena, "%s/%s", u->defined_in, u->name);
+	/* a directory the phase walk listed tells us up front whether the
+	 * files dir exists */
+	if (!sm_get(&p->walked_dirs, u->defined_in) || sm_get(&p->walked_dirs, fdir))
+		walk_files(p, fdir, "", &files);
+	if (files.n > 1)
+		qsort(files.v, files.n, sizeof *files.v, cmpstr);
+	buf_printf(&b, "files#%zu\n", files.n);
+	for (size_t k = 0; k < files.n; k++)
+		hash_file_line(p, &b, "-", files.v[k], ar_printf(&p->arena, "%s/%s", fdir, files.v[k]));
+	free(files.v);
+	/* the .star text that defined it */
+	struct strlist stars = {0};
+	struct strmap seen = {0};
+	star_closure(p, u->file, &seen, &stars);
+	sm_free(&seen);
+	for (size_t k = 0; k < stars.n; k++)
+		stars.v[k] = rel(p, stars.v[k]);
+	if (stars.n > 1)
+		qsort(stars.v, stars.n, sizeof *stars.v, cmpstr);
+	buf_printf(&b, "star#%zu\n", stars.n);
+	for (size_t k = 0; k < stars.n; k++) {
+		const char *full = stars.v[k][0] == '/' ? stars.v[k] : ar_printf(&p->arena, "%s/%s", p->root, stars.v[k]);
+		struct yoe_file *f = sm_get(&p->files, full);
+		if (f && *f->text_sha) /* hashed when it was read */
+			buf_printf(&b, "-=%zu:%s %s\n", strlen(stars.v[k]), stars.v[k], f->text_sha);
+		else
+			hash_file_line(p, &b, "-", stars.v[k], full);
+	}
+	free(stars.v);
+	/* the container and every build dep, by key (containers are edges) */
+	struct yoe_unit *c = yoe_container_unit(p, u, u->container, dag->distro);
+	if (c && c != u && c->dag_id >= 0 && (size_t)c->dag_id < dag->n && dag->nodes[c->dag_id] == c)
+		kv(&b, "container_key", dag->keys[c->dag_id]);
+	buf_printf(&b, "deps_keys#%zu\n", dag->nedges[i]);
+	for (size_t k = 0; k < dag->nedges[i]; k++) {
+		int d = dag->edges[i][k];
+		kv(&b, dag->nodes[d]->name, dag->keys[d]);
+	}
+	return b.data ? b.data : calloc(1, 1);
+}
+
+int yoe_compute_keys(struct yoe_project *p, struct yoe_dag *dag)
+{
+	free(dag->keys);
+	dag->keys = calloc(dag->n + 1, sizeof *dag->keys);
+	for (size_t i = 0; i < dag->n; i++) {
+		char *t = yoe_key_text(p, dag, i);
+		sha256_hex(t, strlen(t), dag->keys[i]);
+		free(t);
+		struct yoe_unit *u = dag->nodes[i];
+		if (!strcmp(yoe_unit_distro(p, u), dag->distro))
+			memcpy(u->key, dag->keys[i], 65);
+	}
+	return 0;
+}

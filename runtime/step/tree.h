@@ -1,0 +1,25 @@
+/* runtime/step/tree.h — hard-link merges of directory trees: the unit's
+ * sysroot (every build dep's staged tree, merged) and its stage (destdir,
+ * linked for dependents).  Hard links make both O(files) with no data
+ * copied; a copy is the fallback where a link is impossible (another file
+ * system, a link count limit). */
+#ifndef YOE_STEP_TREE_H
+#define YOE_STEP_TREE_H
+
+#include "step/util.h"
+
+/* sysroot_assemble removes sysroot and rebuilds it from deps (unit name →
+ * staged tree).  The same path shipped by two deps with different content
+ * (or type, or symlink target) is an error naming both units and the path;
+ * identical content is fine. */
+int sysroot_assemble(const struct kvlist *deps, const char *sysroot, struct errbuf *e);
+
+/* tree_link replaces dst with a hard-link copy of the tree src, atomically:
+ * it is built beside dst as dst.tmp and renamed into place. */
+int tree_link(const char *src, const char *dst, struct errbuf *e);
+
+/* tree_size sums the sizes of every non-directory entry under dir, leaving
+ * out the top-level entries named in skip (NULL-terminated, may be NULL). */
+long long tree_size(const char *dir, const char *const *skip);
+
+#endif

@@ -1,0 +1,650 @@
+/* tests/apk/test_apk.c — libapk (runtime/apk): tar headers, gzip member
+ * boundaries, the ELF SONAME reader, keys and their permission checks, and
+ * pack → open → verify round trips including tampering of every segment. */
+#include "test.h"
+#include "apk/apk.h"
+#include "apk/elf.h"
+#include "apk/gz.h"
+#include "apk/index.h"
+#include "apk/pack.h"
+#include "apk/tar.h"
+#include "lib/fsutil.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* ---- fixtures ---- */
+
+static void put(const char *dir, const char *rel, const char *text, int mode)
+{
+	char *p = path_join(dir, rel), *d = path_dirname(p);
+	mkdir_p(d, 0755);
+	FILE *f = fopen(p, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	chmod(p, mode);
+	free(p);
+	free(d);
+}
+
+/* key returns a shared signing key made once (RSA keygen is slow). */
+static const char *key(void)
+{
+	static char path[512];
+	if (!path[0]) {
+		struct apk_err err;
+		int created;
+		snprintf(path, sizeof path, "%s/keys/test.rsa", test_tmpdir());
+		if (key_generate(path, &created, &err) != 0)
+			printf("keygen: %s\n", err.msg);
+	}
+	return path;
+}
+
+static const char *pubkey(void)
+{
+	static char path[600];
+	snprintf(path, sizeof path, "%s.pub", key());
+	return path;
+}
+
+static void tree(const char *d)
+{
+	put(d, "usr/bin/hello", "#!/bin/sh\necho hello\n", 0755);
+	put(d, "etc/hello.conf", "greeting=hi\n", 0644);
+	put(d, "etc/init.d/hello", "#!/sbin/openrc-run\n", 0755);
+	char *l = path_join(d, "usr/bin/hi");
+	if (symlink("hello", l) != 0)
+		perror(l);
+	free(l);
+}
+
+static int pack(const char *destdir, const char *out, struct apk_err *err)
+{
+	struct pack_opts o = {.destdir = destdir, .name = "hello", .version = "1.2", .release = "3",
+	                      .arch = "arm64", .description = "greets", .license = "MIT",
+	                      .epoch = 1700000000, .out = out};
+	struct signer s;
+	int changed, r;
+	strlist_add(&o.depends, "musl");
+	strlist_add(&o.provides, "greeter");
+	strlist_add(&o.provides, "cmd:hi=1");
+	strlist_add(&o.replaces, "oldhello");
+	strlist_add(&o.services, "hello");
+	if (signer_load(&s, key(), NULL, err) != 0)
+		return -1;
+	r = apk_pack(&o, &s, &changed, err);
+	signer_free(&s);
+	strlist_free(&o.depends);
+	strlist_free(&o.provides);
+	strlist_free(&o.replaces);
+	strlist_free(&o.services);
+	return r;
+}
+
+static unsigned char *slurp(const char *p, size_t *n)
+{
+	return (unsigned char *)read_file(p, n);
+}
+
+static void spit(const char *p, const unsigned char *b, size_t n)
+{
+	FILE *f = fopen(p, "w");
+	fwrite(b, 1, n, f);
+	fclose(f);
+}
+
+/* ---- tar ---- */
+
+struct memsrc { const unsigned char *p; size_t n, pos; };
+static int mread(void *s, void *b, size_t n)
+{
+	struct memsrc *m = s;
+	if (n > m->n - m->pos)
+		return -1;
+	memcpy(b, m->p + m->pos, n);
+	m->pos += n;
+	return 0;
+}
+
+TEST(tar_header_round_trip_with_pax_and_long_names)
+{
+	char longname[300];
+	memset(longname, 'a', sizeof longname);
+	memcpy(longname + 120, "/", 1);
+	longname[299] = 0; /* 299 bytes: too long for prefix+name → PAX path */
+	const char *names[] = {"usr/bin/x", longname};
+	for (int i = 0; i < 2; i++) {
+		struct buf b = {0};
+		struct tar_hdr h = {.name = names[i], .mode = 04755, .type = '0', .size = 5,
+		                    .mtime = 42, .uname = "root", .gname = "root",
+		                    .sha1 = "0123456789012345678901234567890123456789"};
+		CHECK_INT(tar_header(&b, &h), 0);
+		buf_add(&b, "hello", 5);
+		buf_zero(&b, tar_pad(5));
+		buf_zero(&b, 1024);
+		struct memsrc m = {b.data, b.len, 0};
+		struct tar_ent e;
+		const char *why;
+		CHECK_INT(tar_next(mread, &m, &e, &why), 1);
+		CHECK_STR(e.path, names[i]);
+		CHECK_INT(e.mode, 04755);
+		CHECK_INT(e.size, 5);
+		CHECK_INT(e.mtime, 42);
+		CHECK_STR(e.sha1, "0123456789012345678901234567890123456789");
+		CHECK_STR(e.uname, "root");
+		m.pos += 512;
+		CHECK_INT(tar_next(mread, &m, &e, &why), 0);
+		buf_free(&b);
+	}
+}
+
+TEST(tar_header_ustar_prefix_split)
+{
+	char name[200];
+	snprintf(name, sizeof name, "%0120d/%s", 0, "file.txt"); /* 129 bytes */
+	struct buf b = {0};
+	struct tar_hdr h = {.name = name, .mode = 0644, .type = '0'};
+	CHECK_INT(tar_header(&b, &h), 0);
+	CHECK_INT(b.len, 512); /* no PAX header needed */
+	CHECK_STR((char *)b.data, "file.txt");
+	buf_zero(&b, 1024);
+	struct memsrc m = {b.data, b.len, 0};
+	struct tar_ent e;
+	const char *why;
+	CHECK_INT(tar_next(mread, &m, &e, &why), 1);
+	CHECK_STR(e.path, name);
+	buf_free(&b);
+}
+
+TEST(tar_corrupt_header_is_refused)
+{
+	struct buf b = {0};
+	struct tar_hdr h = {.name = "x", .mode = 0644, .type = '0'};
+	tar_header(&b, &h);
+	b.data[10] ^= 1;
+	struct memsrc m = {b.data, b.len, 0};
+	struct tar_ent e;
+	const char *why = NULL;
+	CHECK_INT(tar_next(mread, &m, &e, &why), -1);
+	CHECK(why && strstr(why, "checksum"));
+	buf_free(&b);
+}
+
+/* ---- gzip ---- */
+
+TEST(gzip_members_have_fixed_header_and_exact_boundaries)
+{
+	struct buf two = {0};
+	CHECK_INT(gz_buf("first", 5, 9, &two), 0);
+	size_t first_len = two.len;
+	CHECK_INT(gz_buf("second!", 7, 6, &two), 0);
+	/* magic, deflate, no flags, mtime 0, OS 255 */
+	CHECK(two.data[0] == 0x1f && two.data[1] == 0x8b && two.data[2] == 8 && two.data[3] == 0);
+	CHECK(!memcmp(two.data + 4, "\0\0\0\0", 4));
+	CHECK_INT(two.data[9], 255);
+	struct buf out = {0};
+	size_t used;
+	const char *why;
+	CHECK_INT(gz_member(two.data, two.len, &out, 100, &used, &why), 0);
+	CHECK_INT(used, first_len);
+	CHECK_INT(out.len, 5);
+	CHECK(!memcmp(out.data, "first", 5));
+	out.len = 0;
+	CHECK_INT(gz_member(two.data + used, two.len - used, &out, 100, &used, &why), 0);
+	CHECK_INT(used, two.len - first_len);
+	CHECK(!memcmp(out.data, "second!", 7));
+	CHECK_INT(gz_member(two.data, first_len - 3, NULL, 0, &used, &why), -1);
+	CHECK_STR(why, "truncated");
+	buf_free(&two);
+	buf_free(&out);
+}
+
+/* ---- ELF ---- */
+
+TEST(elf_soname_of_a_real_library_and_garbage)
+{
+	const char *libs[] = {"/lib/x86_64-linux-gnu/libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so.1",
+	                      "/lib/x86_64-linux-gnu/libc.so.6", NULL};
+	int found = 0;
+	for (int i = 0; libs[i] && !found; i++) {
+		size_t n;
+		unsigned char *b = slurp(libs[i], &n);
+		if (!b)
+			continue;
+		char so[256];
+		found = elf_soname(b, n, so, sizeof so);
+		CHECK(found && !strncmp(so, "lib", 3) && strstr(so, ".so."));
+		/* Truncations must never crash nor misreport. */
+		for (size_t cut = 0; cut < n; cut += n / 97 + 1)
+			elf_soname(b, cut, so, sizeof so);
+		free(b);
+	}
+	CHECK(found);
+	size_t n;
+	unsigned char *exe = slurp("/proc/self/exe", &n);
+	char so[256];
+	CHECK_INT(elf_soname(exe, n, so, sizeof so), 0); /* executables have none */
+	free(exe);
+	CHECK_INT(elf_soname((const unsigned char *)"\177ELFjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunk",
+	                     60, so, sizeof so), 0);
+}
+
+/* ---- keys ---- */
+
+TEST(keygen_modes_and_insecure_key_refused)
+{
+	struct stat st;
+	const char *k = key();
+	char *dir = path_dirname(k);
+	CHECK_INT(stat(k, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK_INT(stat(dir, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0700);
+	CHECK_INT(stat(pubkey(), &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0644);
+	size_t n;
+	char *pem = read_file(k, &n);
+	CHECK(pem && strstr(pem, "-----BEGIN RSA PRIVATE KEY-----"));
+	free(pem);
+	free(dir);
+
+	char *bad = path_join(test_tmpdir(), "group.rsa");
+	pem = read_file(k, &n);
+	spit(bad, (unsigned char *)pem, n);
+	free(pem);
+	chmod(bad, 0640);
+	struct signer s;
+	struct apk_err err;
+	CHECK_INT(signer_load(&s, bad, NULL, &err), -1);
+	CHECK(strstr(err.msg, "chmod 600") && strstr(err.msg, bad));
+	chmod(bad, 0600);
+	CHECK_INT(signer_load(&s, bad, NULL, &err), 0);
+	CHECK_STR(s.keyname, "group.rsa.pub");
+	signer_free(&s);
+	free(bad);
+}
+
+TEST(small_or_non_rsa_key_refused)
+{
+	const char *d = test_tmpdir();
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd,
+	         "cd %s && openssl genrsa -traditional -out small.rsa 1024 2>/dev/null && "
+	         "openssl ecparam -name prime256v1 -genkey -noout -out ec.key 2>/dev/null && "
+	         "chmod 600 small.rsa ec.key", d);
+	CHECK_INT(system(cmd), 0);
+	struct signer s;
+	struct apk_err err;
+	char *p = path_join(d, "small.rsa");
+	CHECK_INT(signer_load(&s, p, NULL, &err), -1);
+	CHECK(strstr(err.msg, "1024 bits"));
+	free(p);
+	p = path_join(d, "ec.key");
+	CHECK_INT(signer_load(&s, p, NULL, &err), -1);
+	CHECK(strstr(err.msg, "not RSA"));
+	free(p);
+}
+
+/* ---- pack / open / verify ---- */
+
+struct seen { int n; char paths[32][128]; int sums_checked; };
+static int on_entry(void *ctx, const struct apk_entry *e, struct apk_reader *r, struct apk_err *err)
+{
+	struct seen *s = ctx;
+	if (s->n < 32)
+		snprintf(s->paths[s->n++], 128, "%c %s%s%s", "fdslcbp"[e->type], e->path,
+		         *e->link ? " -> " : "", e->link);
+	if (e->uid != 0 || e->gid != 0 || strcmp(e->uname, "root") || e->mtime != 1700000000)
+		return snprintf(err->msg, sizeof err->msg, "%s: bad owner/mtime", e->path), 1;
+	if (e->type == APK_REG) {
+		char b[8];
+		CHECK(apk_entry_read(r, b, 2) == (e->size < 2 ? (ssize_t)e->size : 2));
+		s->sums_checked++;
+	}
+	return 0;
+}
+
+TEST(pack_open_verify_round_trip)
+{
+	const char *d = test_tmpdir();
+	char *dest = path_join(d, "destdir"), *out = path_join(d, "hello-1.2-r3.apk");
+	tree(dest);
+	struct apk_err err;
+	CHECK_INT(pack(dest, out, &err), 0);
+	struct apk a;
+	CHECK_INT(apk_open(&a, out, &err), 0);
+	CHECK_STR(a.sig_keyname, "test.rsa.pub");
+	CHECK_INT(a.sig_len, 256);
+	CHECK_INT(a.sig.off, 0);
+	CHECK_INT(a.ctl.off, a.sig.len);
+	CHECK_INT(a.data.off + a.data.len, a.size);
+	CHECK_STR(apk_field_get(&a, "pkgname"), "hello");
+	CHECK_STR(apk_field_get(&a, "pkgver"), "1.2-r3");
+	CHECK_STR(apk_field_get(&a, "arch"), "aarch64");
+	CHECK_STR(apk_field_get(&a, "builddate"), "1700000000");
+	CHECK_INT(apk_verify(&a, pubkey(), &err), 0);
+	struct seen s = {0};
+	CHECK_INT(apk_data_foreach(&a, 1, on_entry, &s, &err), 0);
+	const char *want[] = {
+		"d etc", "f etc/hello.conf", "d etc/init.d", "f etc/init.d/hello", "d etc/runlevels",
+		"d etc/runlevels/default", "s etc/runlevels/default/hello -> /etc/init.d/hello",
+		"d usr", "d usr/bin", "f usr/bin/hello", "s usr/bin/hi -> hello",
+	};
+	CHECK_INT(s.n, 11);
+	for (int i = 0; i < 11 && i < s.n; i++)
+		CHECK_STR(s.paths[i], want[i]);
+	CHECK_INT(s.sums_checked, 3);
+
+	/* libarchive reads the same data stream. */
+	struct archive *ar = apk_data_archive(&a, &err);
+	struct archive_entry *ae;
+	int n = 0;
+	while (ar && archive_read_next_header(ar, &ae) == ARCHIVE_OK)
+		n++;
+	CHECK_INT(n, 11);
+	if (ar)
+		archive_read_free(ar);
+	apk_close(&a);
+	free(dest);
+	free(out);
+}
+
+TEST(pack_is_reproducible_across_dirs_and_creation_order)
+{
+	char *d1 = path_join(test_tmpdir(), "one"), *d2 = path_join(test_tmpdir(), "two/deeper");
+	tree(d1);
+	/* Same tree, made in another order, later. */
+	put(d2, "etc/init.d/hello", "#!/sbin/openrc-run\n", 0755);
+	char *l = path_join(d2, "usr/bin/hi"), *ld = path_dirname(l);
+	mkdir_p(ld, 0755);
+	free(ld);
+	CHECK_INT(symlink("hello", l), 0);
+	sleep(1);
+	put(d2, "etc/hello.conf", "greeting=hi\n", 0644);
+	put(d2, "usr/bin/hello", "#!/bin/sh\necho hello\n", 0755);
+	char *o1 = path_join(d1, "../a.apk"), *o2 = path_join(d2, "../b.apk");
+	struct apk_err err;
+	CHECK_INT(pack(d1, o1, &err), 0);
+	CHECK_INT(pack(d2, o2, &err), 0);
+	size_t n1, n2;
+	unsigned char *b1 = slurp(o1, &n1), *b2 = slurp(o2, &n2);
+	CHECK(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1));
+	free(b1);
+	free(b2);
+	free(l);
+	free(d1);
+	free(d2);
+	free(o1);
+	free(o2);
+}
+
+TEST(repack_unchanged_keeps_mtime)
+{
+	const char *d = test_tmpdir();
+	char *dest = path_join(d, "destdir"), *out = path_join(d, "p.apk");
+	tree(dest);
+	struct apk_err err;
+	CHECK_INT(pack(dest, out, &err), 0);
+	struct stat st1, st2;
+	stat(out, &st1);
+	struct timespec ts[2] = {{1000, 0}, {1000, 0}};
+	utimensat(AT_FDCWD, out, ts, 0);
+	CHECK_INT(pack(dest, out, &err), 0);
+	stat(out, &st2);
+	CHECK_INT(st2.st_mtime, 1000);
+	free(dest);
+	free(out);
+}
+
+/* tamper flips one byte at off and returns apk_verify's message. */
+static int tamper(const char *src, const char *dst, size_t off, struct apk_err *err)
+{
+	size_t n;
+	unsigned char *b = slurp(src, &n);
+	b[off] ^= 0x55;
+	spit(dst, b, n);
+	free(b);
+	struct apk a;
+	int r = apk_open(&a, dst, err);
+	if (r == 0)
+		r = apk_verify(&a, pubkey(), err);
+	apk_close(&a);
+	return r;
+}
+
+TEST(tampering_with_each_segment_is_detected)
+{
+	const char *d = test_tmpdir();
+	char *dest = path_join(d, "destdir"), *out = path_join(d, "p.apk"), *bad = path_join(d, "bad.apk");
+	tree(dest);
+	struct apk_err err;
+	CHECK_INT(pack(dest, out, &err), 0);
+	struct apk a;
+	CHECK_INT(apk_open(&a, out, &err), 0);
+	struct apk_segment sig = a.sig, ctl = a.ctl, data = a.data;
+	apk_close(&a);
+
+	CHECK_INT(tamper(out, bad, sig.off + sig.len - 12, &err), -1); /* inside the RSA bytes' deflate */
+	CHECK(strstr(err.msg, "signature") || strstr(err.msg, "gzip"));
+	CHECK_INT(tamper(out, bad, ctl.off + ctl.len / 2, &err), -1);
+	CHECK(strstr(err.msg, "control") || strstr(err.msg, "signature"));
+	CHECK_INT(tamper(out, bad, data.off + data.len / 2, &err), -1);
+	CHECK(strstr(err.msg, "datahash"));
+	/* Truncated files. */
+	size_t n;
+	unsigned char *b = slurp(out, &n);
+	spit(bad, b, ctl.off + 10);
+	CHECK_INT(apk_open(&a, bad, &err), -1);
+	CHECK(strstr(err.msg, "truncated"));
+	apk_close(&a);
+	spit(bad, b, n - 100);
+	CHECK_INT(apk_open(&a, bad, &err), 0);
+	CHECK_INT(apk_verify(&a, pubkey(), &err), -1);
+	CHECK(strstr(err.msg, "datahash"));
+	apk_close(&a);
+	free(b);
+	free(dest);
+	free(out);
+	free(bad);
+}
+
+/* repack_data rewrites the data stream with one file's content changed but
+ * keeps the old checksum record, then fixes datahash and re-signs — only the
+ * per-file check can catch it. */
+TEST(per_file_checksum_mismatch_is_detected)
+{
+	const char *d = test_tmpdir();
+	char *dest = path_join(d, "destdir"), *out = path_join(d, "p.apk");
+	tree(dest);
+	struct apk_err err;
+	CHECK_INT(pack(dest, out, &err), 0);
+	struct apk a;
+	CHECK_INT(apk_open(&a, out, &err), 0);
+	struct buf raw = {0}, gz = {0};
+	size_t used;
+	const char *why;
+	CHECK_INT(gz_member(a.map + a.data.off, a.data.len, &raw, 1 << 20, &used, &why), 0);
+	char *hit = memmem(raw.data, raw.len, "greeting=hi", 11);
+	CHECK(hit != NULL);
+	if (hit)
+		hit[9] = 'H';
+	gz_buf(raw.data, raw.len, 6, &gz);
+	apk_close(&a);
+	/* Build a package with this data stream: forge via an unsigned control. */
+	unsigned char md[32];
+	char hexs[65], info[512];
+	EVP_Digest(gz.data, gz.len, md, NULL, EVP_sha256(), NULL);
+	for (int i = 0; i < 32; i++)
+		sprintf(hexs + 2 * i, "%02x", md[i]);
+	snprintf(info, sizeof info, "pkgname = x\npkgver = 1-r0\narch = noarch\ndatahash = %s\n", hexs);
+	struct buf tar = {0}, file = {0};
+	single_entry_tar(&tar, ".PKGINFO", info, strlen(info), 0, 0);
+	gz_buf(tar.data, tar.len, 9, &file);
+	buf_add(&file, gz.data, gz.len);
+	char *forged = path_join(d, "forged.apk");
+	spit(forged, file.data, file.len);
+	CHECK_INT(apk_open(&a, forged, &err), 0);
+	CHECK_INT(apk_verify_datahash(&a, &err), 0);
+	CHECK_INT(apk_verify(&a, NULL, &err), -1);
+	CHECK(strstr(err.msg, "etc/hello.conf") && strstr(err.msg, "checksum"));
+	apk_close(&a);
+	buf_free(&raw);
+	buf_free(&gz);
+	buf_free(&tar);
+	buf_free(&file);
+	free(forged);
+	free(dest);
+	free(out);
+}
+
+TEST(wrong_key_fails_naming_both_keys)
+{
+	const char *d = test_tmpdir();
+	char *dest = path_join(d, "destdir"), *out = path_join(d, "p.apk"),
+	     *other = path_join(d, "other.rsa"), *otherpub = path_join(d, "other.rsa.pub");
+	tree(dest);
+	struct apk_err err;
+	int created;
+	CHECK_INT(pack(dest, out, &err), 0);
+	CHECK_INT(key_generate(other, &created, &err), 0);
+	struct apk a;
+	CHECK_INT(apk_open(&a, out, &err), 0);
+	CHECK_INT(apk_verify_signature(&a, otherpub, &err), -1);
+	CHECK(strstr(err.msg, "BAD signature") && strstr(err.msg, "test.rsa.pub"));
+	apk_close(&a);
+	free(dest);
+	free(out);
+	free(other);
+	free(otherpub);
+}
+
+TEST(bad_destdirs_are_refused_and_nothing_written)
+{
+	const char *d = test_tmpdir();
+	char *dest = path_join(d, "destdir"), *out = path_join(d, "p.apk");
+	struct apk_err err;
+	struct stat st;
+	CHECK_INT(pack(dest, out, &err), -1); /* missing */
+	CHECK(strstr(err.msg, dest) != NULL);
+
+	tree(dest);
+	char *badname = path_join(dest, "usr/bin/bad\xff" "name");
+	put(dest, "usr/bin/bad\xff" "name", "x", 0644);
+	CHECK_INT(pack(dest, out, &err), -1);
+	CHECK(strstr(err.msg, "UTF-8") && strstr(err.msg, badname));
+	unlink(badname);
+
+	char *sock = path_join(dest, "run.sock");
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+	CHECK_INT(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	CHECK_INT(pack(dest, out, &err), -1);
+	CHECK(strstr(err.msg, "socket") && strstr(err.msg, sock));
+	close(fd);
+	unlink(sock);
+
+	char *init = path_join(dest, "etc/init.d/hello");
+	unlink(init);
+	free(init);
+	CHECK_INT(pack(dest, out, &err), -1); /* service without init script */
+	CHECK(strstr(err.msg, "etc/init.d/hello"));
+
+	CHECK(stat(out, &st) != 0);
+	/* No temp files left beside the output. */
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s | grep -v destdir)\"", d);
+	CHECK_INT(system(cmd), 0);
+	free(sock);
+	free(badname);
+	free(dest);
+	free(out);
+}
+
+TEST(resign_keeps_control_and_data_bytes)
+{
+	const char *d = test_tmpdir();
+	char *dest = path_join(d, "destdir"), *out = path_join(d, "p.apk"), *re = path_join(d, "re.apk"),
+	     *other = path_join(d, "k2.rsa"), *otherpub = path_join(d, "k2.rsa.pub");
+	tree(dest);
+	struct apk_err err;
+	int created, changed;
+	CHECK_INT(pack(dest, out, &err), 0);
+	CHECK_INT(key_generate(other, &created, &err), 0);
+	struct signer s;
+	CHECK_INT(signer_load(&s, other, NULL, &err), 0);
+	CHECK_INT(apk_resign(out, re, &s, 0, &changed, &err), 0);
+	signer_free(&s);
+	struct apk a, b;
+	CHECK_INT(apk_open(&a, out, &err), 0);
+	CHECK_INT(apk_open(&b, re, &err), 0);
+	CHECK_STR(b.sig_keyname, "k2.rsa.pub");
+	CHECK_INT(a.size - a.ctl.off, b.size - b.ctl.off);
+	CHECK(!memcmp(a.map + a.ctl.off, b.map + b.ctl.off, a.size - a.ctl.off));
+	CHECK_INT(apk_verify(&b, otherpub, &err), 0);
+	CHECK_INT(apk_verify_signature(&b, pubkey(), &err), -1);
+	apk_close(&a);
+	apk_close(&b);
+	free(dest);
+	free(out);
+	free(re);
+	free(other);
+	free(otherpub);
+}
+
+TEST(index_lists_arch_and_noarch_sorted_and_verifies)
+{
+	const char *d = test_tmpdir();
+	char *dest = path_join(d, "destdir"), *x = path_join(d, "repo/aarch64/hello-1.2-r3.apk");
+	char *dx = path_join(d, "repo/aarch64"), *idx = path_join(d, "repo/aarch64/APKINDEX.tar.gz");
+	tree(dest);
+	mkdir_p(dx, 0755);
+	char *nd = path_join(d, "repo/noarch");
+	mkdir_p(nd, 0755);
+	free(nd);
+	struct apk_err err;
+	CHECK_INT(pack(dest, x, &err), 0);
+	char *y = path_join(d, "repo/noarch/aaa-1.2-r3.apk");
+	CHECK_INT(pack(dest, y, &err), 0);
+	struct strlist l = {0};
+	CHECK_INT(index_collect(dx, &l, &err), 0);
+	CHECK_INT(l.n, 2);
+	if (l.n == 2) {
+		CHECK(strstr(l.v[0], "noarch/aaa"));
+		CHECK(strstr(l.v[1], "aarch64/hello"));
+	}
+	struct signer s;
+	int changed;
+	CHECK_INT(signer_load(&s, key(), NULL, &err), 0);
+	CHECK_INT(index_write(&l, idx, &s, 5, &changed, &err), 0);
+	CHECK_INT(changed, 1);
+	CHECK_INT(index_write(&l, idx, &s, 5, &changed, &err), 0);
+	CHECK_INT(changed, 0);
+	CHECK_INT(index_verify(idx, pubkey(), &err), 0);
+	/* A corrupt package stops the index with its name. */
+	size_t n;
+	unsigned char *b = slurp(x, &n);
+	b[n - 40] ^= 1;
+	spit(x, b, n);
+	free(b);
+	CHECK_INT(index_write(&l, idx, &s, 5, &changed, &err), -1);
+	CHECK(strstr(err.msg, x) && strstr(err.msg, "datahash"));
+	CHECK_INT(index_verify(idx, pubkey(), &err), 0); /* old index untouched */
+	signer_free(&s);
+	strlist_free(&l);
+	free(dest);
+	free(x);
+	free(y);
+	free(dx);
+	free(idx);
+}

@@ -1,0 +1,67 @@
+#!/bin/sh
+# tests/fetch/bench-fetch.sh — fetch-and-verify throughput (figures only,
+# never pass/fail on timing):
+#   1. SHA-256 of a 1 GiB file: `fetch-and-verify sha256` vs sha256sum
+#      (target >= 90%), and what re-hashing a cached file costs on a cache
+#      hit (the re-verification strategy of docs/fetch.md);
+#   2. download of a 512 MiB file from a loopback server: `fetch` (hashing
+#      and fsync included) vs the curl command line (target >= 90%).
+# Files live in a temp dir under /tmp and are deleted at the end.
+set -u
+TOP=${YOE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+BIN=${YOE_BIN:-$TOP/bin}
+F=$BIN/fetch-and-verify
+D=$(mktemp -d /tmp/yoe-bench-fetch.XXXXXX)
+SRV=""
+trap '[ -n "$SRV" ] && kill $SRV 2>/dev/null; rm -rf "$D"' EXIT
+now() { date +%s%N; }
+# best_of N CMD... — best wall time in ms of N runs.
+best_of() {
+  n=$1; shift; best=""
+  for _ in $(seq "$n"); do
+    s=$(now); "$@" >/dev/null 2>&1 || { echo "bench command failed: $*" >&2; exit 1; }
+    t=$(( ($(now) - s) / 1000000 ))
+    [ -z "$best" ] || [ "$t" -lt "$best" ] && best=$t
+  done
+  echo "$best"
+}
+mbs() { echo "$1 $2" | awk '{ printf "%.0f", $1 / 1048576 / ($2 / 1000) }'; }
+pct() { echo "$1 $2" | awk '{ printf "%.0f", 100 * $1 / $2 }'; }
+
+echo "creating 1 GiB test file"
+head -c 1073741824 /dev/urandom > "$D/big" || exit 1
+SZ=1073741824
+cat "$D/big" > /dev/null   # warm the page cache for both contenders
+t_ref=$(best_of 3 sha256sum "$D/big")
+t_us=$(best_of 3 "$F" sha256 "$D/big")
+echo "sha256 1 GiB:   sha256sum ${t_ref} ms ($(mbs $SZ $t_ref) MiB/s)   fetch-and-verify ${t_us} ms ($(mbs $SZ $t_us) MiB/s)   = $(pct $t_ref $t_us)% of sha256sum (target >= 90%)"
+
+# Cache hit = re-hash (the chosen strategy): a 1 GiB file, and a typical
+# 20 MiB source archive.
+H=$("$F" sha256 "$D/big" | cut -d' ' -f1)
+mkdir -p "$D/cache/sources/sha256"
+ln "$D/big" "$D/cache/sources/sha256/$H"
+t_hit=$(best_of 3 "$F" fetch --url "file://$D/none" --sha256 "$H" --cache "$D/cache" --quiet)
+head -c 20971520 "$D/big" > "$D/small"
+HS=$("$F" sha256 "$D/small" | cut -d' ' -f1)
+ln "$D/small" "$D/cache/sources/sha256/$HS"
+t_hit_s=$(best_of 5 "$F" fetch --url "file://$D/none" --sha256 "$HS" --cache "$D/cache" --quiet)
+t_stat=$(best_of 5 stat "$D/cache/sources/sha256/$HS")
+echo "cache hit (re-hash): 1 GiB ${t_hit} ms, 20 MiB ${t_hit_s} ms; a size+mtime+inode record check would be ~${t_stat} ms (process start included)"
+rm -f "$D/small" "$D/cache/sources/sha256/$HS" "$D/cache/sources/sha256/$H"
+
+echo "creating 512 MiB download"
+mkdir -p "$D/www"
+head -c 536870912 "$D/big" > "$D/www/dl.bin"
+rm -f "$D/big"
+SZ=536870912
+HD=$("$F" sha256 "$D/www/dl.bin" | cut -d' ' -f1)
+python3 "$TOP/tests/fetch/server.py" --root "$D/www" --port-file "$D/port" &
+SRV=$!
+i=0; while [ ! -s "$D/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+URL=http://127.0.0.1:$(cat "$D/port")/files/dl.bin
+dl_curl() { rm -f "$D/curl.out"; curl -sS -o "$D/curl.out" "$URL"; }
+dl_us() { rm -rf "$D/c"; "$F" fetch --url "$URL" --sha256 "$HD" --cache "$D/c" --quiet; }
+t_curl=$(best_of 3 dl_curl)
+t_dl=$(best_of 3 dl_us)
+echo "download 512 MiB: curl ${t_curl} ms ($(mbs $SZ $t_curl) MiB/s)   fetch-and-verify ${t_dl} ms ($(mbs $SZ $t_dl) MiB/s, hash+fsync included)   = $(pct $t_curl $t_dl)% of curl (target >= 90%)"

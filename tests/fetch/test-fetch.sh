@@ -1,0 +1,328 @@
+#!/bin/sh
+# tests/fetch/test-fetch.sh — fetch-and-verify end to end, offline: a
+# loopback HTTP server of our own (server.py) that misbehaves on request,
+# local git repositories with tags and branches, and the CLI contract.
+. "$(dirname "$0")/../lib/testlib.sh"
+F=$YOE_BIN/fetch-and-verify
+HERE=$(cd "$(dirname "$0")" && pwd)
+W=$T_TMP/www C=$T_TMP/cache
+mkdir -p "$W" "$C"
+# Quick retries so the failure matrix runs in seconds.
+FO="--attempts 3 --retry-delay 50 --connect-timeout 5 --low-speed-limit 1000 --low-speed-time 1 --quiet"
+
+# --- fixtures -----------------------------------------------------------
+mkdir -p "$T_TMP/pkg/pkg-1.0/sub"
+echo hello > "$T_TMP/pkg/pkg-1.0/a.txt"
+ln -s ../a.txt "$T_TMP/pkg/pkg-1.0/sub/link"
+tar -C "$T_TMP/pkg" -czf "$W/pkg.tgz" pkg-1.0
+head -c 3000000 /dev/urandom > "$W/big.bin"
+H=$(sha256sum "$W/pkg.tgz" | cut -d' ' -f1)
+HB=$(sha256sum "$W/big.bin" | cut -d' ' -f1)
+ZERO=0000000000000000000000000000000000000000000000000000000000000000
+
+python3 "$HERE/server.py" --root "$W" --port-file "$T_TMP/port" --log "$T_TMP/log" &
+SRV=$!
+trap 'kill $SRV 2>/dev/null; rm -rf "$T_TMP"' EXIT
+i=0; while [ ! -s "$T_TMP/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+U=http://127.0.0.1:$(cat "$T_TMP/port")
+nreq() { grep -c "^$1 " "$T_TMP/log" 2>/dev/null || true; }
+fresh() { rm -rf "$C"; mkdir -p "$C"; }
+
+# --- CLI contract ---------------------------------------------------------
+out=$("$F" --help); check_eq "--help exits 0" "$?" 0
+check_contains "--help lists fetch" "$out" "fetch --url U"
+check_contains "--help lists module-verify" "$out" "module-verify --dir DIR --commit C"
+"$F" bogus >/dev/null 2>&1; check_eq "unknown command is usage error" "$?" 2
+err=$("$F" fetch --cache "$C" 2>&1); check_eq "missing --url is usage error" "$?" 2
+check_contains "missing --url message" "$err" "fetch needs --url"
+"$F" unpack --archive x --dest y --strip 3 >/dev/null 2>&1; check_eq "bad --strip" "$?" 2
+"$F" fetch --tag x --url u --cache c >/dev/null 2>&1; check_eq "option of another command" "$?" 2
+out=$("$F" sha256 "$W/pkg.tgz"); check_eq "sha256 subcommand" "$out" "$H  $W/pkg.tgz"
+
+# --- success, cache, wrong hash -----------------------------------------
+out=$("$F" fetch --url "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>"$T_TMP/err"); rc=$?
+check_eq "fetch ok" "$rc" 0
+check_eq "fetch prints the content address" "$out" "$C/sources/sha256/$H"
+check "fetched bytes are the file" cmp -s "$out" "$W/pkg.tgz"
+before=$(nreq /files/pkg.tgz)
+"$F" fetch --url "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>&1
+check_eq "cache hit makes no request" "$(nreq /files/pkg.tgz)" "$before"
+"$F" fetch --url "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO --out "$T_TMP/stamp" >/dev/null 2>&1
+check_eq "--out writes the result" "$(cat "$T_TMP/stamp")" "$C/sources/sha256/$H"
+
+fresh
+err=$("$F" fetch --url "$U/files/pkg.tgz" --sha256 "$ZERO" --cache "$C" $FO 2>&1); rc=$?
+check_eq "wrong hash fails" "$rc" 1
+check_contains "wrong hash names URL" "$err" "$U/files/pkg.tgz"
+check_contains "wrong hash names expected" "$err" "expected $ZERO"
+check_contains "wrong hash names actual" "$err" "got $H"
+check_eq "wrong hash leaves no file" "$(find "$C/sources" -type f | wc -l)" 0
+"$F" fetch --url "$U/files/pkg.tgz" --sha256 "$(echo $H | tr a-f A-F)" --cache "$C" $FO >/dev/null 2>&1
+check_eq "uppercase/invalid sha256 refused" "$?" 1
+
+# --- mirrors and misbehaving servers ------------------------------------
+fresh
+err=$("$F" fetch --url "$U/files/nope.tgz" --mirror "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>&1 >/dev/null); rc=$?
+check_eq "404 then mirror ok" "$rc" 0
+check_contains "404 then mirror announced" "$err" "trying mirror $U/files/pkg.tgz"
+check_eq "404 is not retried" "$(nreq /files/nope.tgz)" 1
+
+fresh
+err=$("$F" fetch --url "$U/fail500/2/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>&1 >/dev/null); rc=$?
+check_eq "500 twice then ok" "$rc" 0
+check_contains "500 retried with notice" "$err" "retrying $U/fail500/2/pkg.tgz"
+check_eq "500: three requests" "$(nreq /fail500/2/pkg.tgz)" 3
+
+fresh
+err=$("$F" fetch --url "$U/always500/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>&1 >/dev/null); rc=$?
+check_eq "always 500 fails" "$rc" 1
+check_contains "always 500 message" "$err" "HTTP 500"
+check_eq "always 500: attempts honoured" "$(nreq /always500/pkg.tgz)" 3
+"$F" fetch --url "$U/always500/pkg.tgz" --mirror "$U/files/nope" --mirror "$U/redirect/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>&1
+check_eq "500 then second mirror (via redirect) ok" "$?" 0
+
+fresh
+"$F" fetch --url "$U/drop/big.bin" --sha256 "$HB" --cache "$C" $FO >/dev/null 2>"$T_TMP/err"
+check_eq "dropped connection recovers" "$?" 0
+check "dropped connection resumes with Range" grep -q "^/drop/big.bin bytes=[1-9][0-9]*-" "$T_TMP/log"
+check "resumed file is exact" cmp -s "$C/sources/sha256/$HB" "$W/big.bin"
+
+fresh
+"$F" fetch --url "$U/reset/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>&1
+check_eq "reset without reply recovers" "$?" 0
+
+fresh
+start=$(date +%s)
+"$F" fetch --url "$U/trickle/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>"$T_TMP/err"
+check_eq "slow trickle is abandoned and retried" "$?" 0
+check_contains "trickle notice" "$(cat "$T_TMP/err")" "retrying"
+check "trickle retry resumes" grep -q "^/trickle/pkg.tgz bytes=" "$T_TMP/log"
+check "trickle took < 10s" [ $(( $(date +%s) - start )) -lt 10 ]
+
+fresh
+err=$("$F" fetch --url "$U/loop" --sha256 "$H" --cache "$C" $FO 2>&1); rc=$?
+check_eq "redirect loop fails" "$rc" 1
+check_contains "redirect loop message" "$err" "redirects"
+check "redirect loop not retried" [ "$(nreq /loop)" -le 12 ]
+
+fresh
+err=$("$F" fetch --url "$U/badlen-long/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>&1); rc=$?
+check_eq "Content-Length too long fails" "$rc" 1
+check_contains "too long names URL" "$err" "$U/badlen-long/pkg.tgz"
+"$F" fetch --url "$U/badlen-long/pkg.tgz" --mirror "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>&1
+check_eq "Content-Length too long, mirror ok" "$?" 0
+fresh
+err=$("$F" fetch --url "$U/badlen-short/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>&1); rc=$?
+check_eq "Content-Length too short fails" "$rc" 1
+check_contains "too short is a hash mismatch" "$err" "SHA-256 mismatch"
+
+fresh
+"$F" fetch --url "$U/gzipenc/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>&1
+check_eq "Content-Encoding gzip stored undecoded" "$?" 0
+
+fresh
+err=$("$F" fetch --url "http://127.0.0.1:1/x.tgz" --mirror "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>&1 >/dev/null)
+check_eq "connection refused, mirror ok" "$?" 0
+
+# --- proxy, progress, concurrency ----------------------------------------
+fresh
+http_proxy=$U "$F" fetch --url "http://yoe-proxy-test.invalid/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>&1
+check_eq "http_proxy is honoured" "$?" 0
+check "request went through the proxy" grep -q "^PROXY /files/pkg.tgz" "$T_TMP/log"
+fresh
+err=$("$F" fetch --url "$U/files/big.bin" --sha256 "$HB" --cache "$C" --progress 2>&1 >/dev/null)
+check_contains "--progress draws a bar" "$err" "big.bin"
+check_contains "--progress shows size" "$err" "2.9 MiB"
+fresh
+err=$("$F" fetch --url "$U/files/big.bin" --sha256 "$HB" --cache "$C" 2>&1 >/dev/null)
+check_contains "no bar when stderr is not a tty" "$err" "Fetching"
+case $err in *MiB/s*) fail "quiet when not a tty" ;; *) pass ;; esac
+fresh
+"$F" fetch --url "$U/drop/big.bin" --sha256 "$HB" --cache "$C" $FO >"$T_TMP/o1" 2>/dev/null &
+p1=$!
+"$F" fetch --url "$U/files/big.bin" --sha256 "$HB" --cache "$C" $FO >"$T_TMP/o2" 2>/dev/null
+r2=$?; wait $p1; r1=$?
+check_eq "concurrent fetches of one file both succeed" "$r1$r2" 00
+check_eq "concurrent fetches agree" "$(cat "$T_TMP/o1")" "$(cat "$T_TMP/o2")"
+check "concurrent result exact" cmp -s "$C/sources/sha256/$HB" "$W/big.bin"
+
+# --- resume of a partial left by a killed run ------------------------------
+fresh; mkdir -p "$C/sources/partial"
+head -c 1000000 "$W/big.bin" > "$C/sources/partial/$HB.part"
+"$F" fetch --url "$U/files/big.bin" --sha256 "$HB" --cache "$C" $FO >/dev/null 2>&1
+check_eq "partial from earlier run completes" "$?" 0
+check "partial resumed at its size" grep -q "^/files/big.bin bytes=1000000-" "$T_TMP/log"
+fresh; mkdir -p "$C/sources/partial"
+head -c 1000000 /dev/zero > "$C/sources/partial/$HB.part"
+"$F" fetch --url "$U/files/big.bin" --sha256 "$HB" --cache "$C" $FO >/dev/null 2>&1
+check_eq "corrupt partial is discarded and refetched" "$?" 0
+check "corrupt partial: result exact" cmp -s "$C/sources/sha256/$HB" "$W/big.bin"
+
+# --- tampered cache (threat 9) -------------------------------------------
+fresh
+p=$("$F" fetch --url "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>/dev/null)
+mkdir -p "$T_TMP/build"
+"$F" unpack --archive "$p" --sha256 "$H" --dest "$T_TMP/build/src" >/dev/null 2>&1
+check_eq "unpack fetched archive" "$?" 0
+check_eq "unpack stripped the top dir" "$(cat "$T_TMP/build/src/a.txt")" hello
+check_eq "unpack tagged upstream" "$(git -C "$T_TMP/build/src" tag)" upstream
+h1=$("$F" unpack --archive "$p" --sha256 "$H" --dest "$T_TMP/build/src" --out "$T_TMP/src.stamp" 2>/dev/null)
+check_eq "unpack prints the src HEAD" "$h1" "$(git -C "$T_TMP/build/src" rev-parse HEAD)"
+check_eq "unpack --out stamp" "$(cat "$T_TMP/src.stamp")" "$h1"
+touch -d @1000 "$T_TMP/src.stamp"
+h2=$("$F" unpack --archive "$p" --sha256 "$H" --dest "$T_TMP/build/src" --out "$T_TMP/src.stamp" 2>/dev/null)
+check_eq "unpack is deterministic" "$h2" "$h1"
+check_eq "unchanged stamp keeps its mtime" "$(stat -c %Y "$T_TMP/src.stamp")" 1000
+printf 'tampered' >> "$p"
+err=$("$F" unpack --archive "$p" --sha256 "$H" --dest "$T_TMP/build/src" 2>&1); rc=$?
+check_eq "unpack refuses a tampered cache file" "$rc" 1
+check_contains "tamper message names the hash" "$err" "expected $H"
+check_eq "refused unpack keeps old src" "$(cat "$T_TMP/build/src/a.txt")" hello
+before=$(nreq /files/pkg.tgz)
+err=$("$F" fetch --url "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>&1 >/dev/null)
+check_eq "fetch replaces a tampered cache file" "$?" 0
+check_contains "tamper warning" "$err" "modified"
+check_eq "tampered file re-downloaded" "$(nreq /files/pkg.tgz)" $((before + 1))
+check "restored cache file is exact" cmp -s "$p" "$W/pkg.tgz"
+
+# --- paranoid -----------------------------------------------------------------
+fresh
+err=$("$F" fetch --url "$U/files/pkg.tgz" --cache "$C" $FO 2>&1 >/dev/null)
+check_eq "no sha256 allowed by default" "$?" 0
+check_contains "no sha256 warns with the hash" "$err" "add sha256 = \"$H\""
+"$F" --paranoid fetch --url "$U/files/pkg.tgz" --cache "$C" $FO >/dev/null 2>&1
+check_eq "--paranoid refuses no sha256" "$?" 1
+err=$(CI=true "$F" fetch --url "$U/files/pkg.tgz" --cache "$C" $FO 2>&1 >/dev/null)
+check_eq "CI=true refuses no sha256" "$?" 1
+check_contains "paranoid message says fix" "$err" "add sha256"
+CI=true "$F" fetch --no-paranoid --url "$U/files/pkg.tgz" --cache "$C" $FO >/dev/null 2>&1
+check_eq "--no-paranoid overrides CI" "$?" 0
+
+# --- git sources ----------------------------------------------------------
+G=$T_TMP/up
+git init -q -b main "$G"
+git -C "$G" config user.email t@t; git -C "$G" config user.name t
+echo one > "$G/f"; mkdir "$G/d"; echo deep > "$G/d/g"; ln -s f "$G/l"
+git -C "$G" add -A; git -C "$G" commit -qm one; git -C "$G" tag v1
+C1=$(git -C "$G" rev-parse HEAD)
+echo two > "$G/f"; git -C "$G" commit -qam two
+C2=$(git -C "$G" rev-parse HEAD)
+git -C "$G" checkout -qb side "$C1"; echo side > "$G/s"; git -C "$G" add s; git -C "$G" commit -qm side
+CS=$(git -C "$G" rev-parse HEAD); git -C "$G" checkout -q main
+
+out=$("$F" git-fetch --url "$G" --tag v1 --cache "$C" 2>/dev/null); rc=$?
+check_eq "git-fetch tag" "$rc" 0
+check_eq "git-fetch tag resolves" "${out%% *}" "$C1"
+M=${out#* }
+check "mirror is bare" [ -f "$M/HEAD" ] && [ ! -d "$M/.git" ]
+out=$("$F" git-fetch --url "$G" --branch main --cache "$C" 2>/dev/null)
+check_eq "git-fetch branch" "${out%% *}" "$C2"
+out=$("$F" git-fetch --url "$G" --cache "$C" 2>/dev/null)
+check_eq "git-fetch remote HEAD" "${out%% *}" "$C2"
+out=$("$F" git-fetch --url "$G" --tag v1 --commit "$C1" --cache "$C" 2>/dev/null)
+check_eq "git-fetch tag + agreeing pin" "$?" 0
+out=$("$F" git-fetch --url "$G" --branch main --commit "$C1" --cache "$C" 2>/dev/null)
+check_eq "branch containing the pin builds the pin" "${out%% *}" "$C1"
+err=$("$F" git-fetch --url "$G" --branch main --commit "$CS" --cache "$C" 2>&1); rc=$?
+check_eq "branch not containing the pin fails" "$rc" 1
+check_contains "branch pin message" "$err" "$CS"
+err=$("$F" git-fetch --url "$G" --tag nope --cache "$C" 2>&1)
+check_eq "missing tag fails" "$?" 1
+check_contains "missing tag message" "$err" "tag 'nope'"
+"$F" --paranoid git-fetch --url "$G" --tag v1 --cache "$C" >/dev/null 2>&1
+check_eq "--paranoid refuses unpinned git" "$?" 1
+# Present in the mirror: no network needed.
+mv "$G" "$G.away"
+"$F" git-fetch --url "$G" --tag v1 --commit "$C1" --cache "$C" >/dev/null 2>&1
+check_eq "pinned commit in mirror needs no fetch" "$?" 0
+mv "$G.away" "$G"
+git -C "$G" tag -f v1 "$C2" >/dev/null
+err=$("$F" git-fetch --url "$G" --tag v1 --commit "$C1" --cache "$C" --update 2>&1); rc=$?
+check_eq "retagged upstream fails" "$rc" 1
+check_contains "retag names the tag's commit" "$err" "$C2"
+check_contains "retag names the pin" "$err" "$C1"
+git -C "$G" tag -f v1 "$C1" >/dev/null
+
+"$F" unpack --git-mirror "$M" --commit "$C1" --dest "$T_TMP/gsrc" >/dev/null 2>&1
+check_eq "unpack git commit" "$?" 0
+check_eq "git export content" "$(cat "$T_TMP/gsrc/f")" one
+check_eq "git export symlink" "$(readlink "$T_TMP/gsrc/l")" f
+check_eq "git export subdir" "$(cat "$T_TMP/gsrc/d/g")" deep
+check_contains "git src records the commit" "$(git -C "$T_TMP/gsrc" log -1 --format=%B upstream)" "$C1"
+check_eq "git src is clean" "$(git -C "$T_TMP/gsrc" status --porcelain)" ""
+"$F" unpack --git-mirror "$M" --commit "$C2" --dest "$T_TMP/gsrc" >/dev/null 2>&1
+check_eq "re-unpack at a new commit" "$(cat "$T_TMP/gsrc/f")" two
+cat > "$T_TMP/g.patch" <<'PATCH'
+From: Pat Cher <pat@example.com>
+Subject: [PATCH] say three
+
+---
+diff --git a/f b/f
+--- a/f
++++ b/f
+@@ -1 +1 @@
+-two
++three
+PATCH
+"$F" unpack --git-mirror "$M" --commit "$C2" --dest "$T_TMP/gsrc" --patch "$T_TMP/g.patch" >/dev/null 2>&1
+check_eq "git source with a patch" "$(cat "$T_TMP/gsrc/f")" three
+check_eq "git patch is a commit" "$(git -C "$T_TMP/gsrc" log --format='%an|%s' upstream..)" "Pat Cher|say three"
+err=$("$F" unpack --git-mirror "$M" --commit "$C1" --dest "$T_TMP/gsrc" --patch "$T_TMP/g.patch" 2>&1)
+check_eq "patch failing on another commit" "$?" 1
+check_contains "failing patch names the patch" "$err" "$T_TMP/g.patch"
+check_contains "failing patch names the hunk" "$err" "@@ -1 +1 @@"
+check_eq "failed unpack keeps the old tree" "$(cat "$T_TMP/gsrc/f")" three
+err=$("$F" unpack --git-mirror "$M" --commit 1111111111111111111111111111111111111111 --dest "$T_TMP/gsrc2" 2>&1)
+check_eq "unknown commit refused" "$?" 1
+check_contains "unknown commit message" "$err" "is not in git mirror"
+
+# --- modules (threats 4 and 5) --------------------------------------------
+MD=$T_TMP/modules/core
+out=$("$F" module-sync --url "$G" --ref v1 --dest "$MD" 2>/dev/null); rc=$?
+check_eq "module-sync clones" "$rc" 0
+check_eq "module-sync prints the commit" "$out" "$C1"
+"$F" module-verify --dir "$MD" --commit "$C1"
+check_eq "fresh module verifies" "$?" 0
+err=$("$F" module-verify --dir "$MD" --commit "$C2" 2>&1); rc=$?
+check_eq "module at another commit refused" "$rc" 1
+check_contains "module mismatch names HEAD" "$err" "$C1"
+check_contains "module mismatch says how to fix" "$err" "yoe module sync"
+cp "$MD/f" "$T_TMP/f.keep"
+echo 0ne > "$MD/f"; touch -r "$T_TMP/f.keep" "$MD/f"   # same size, same mtime
+err=$("$F" module-verify --dir "$MD" --commit "$C1" 2>&1); rc=$?
+check_eq "edited module file refused (mtime forged)" "$rc" 1
+check_contains "edited module names the file" "$err" "'f'"
+out=$("$F" module-sync --url "$G" --ref v1 --commit "$C1" --dest "$MD" 2>/dev/null)
+check_eq "module-sync restores the pin" "$?" 0
+"$F" module-verify --dir "$MD" --commit "$C1"; check_eq "restored module verifies" "$?" 0
+chmod +x "$MD/f"
+"$F" module-verify --dir "$MD" --commit "$C1" 2>/dev/null; check_eq "mode change refused" "$?" 1
+chmod -x "$MD/f"
+echo 'x = 1' > "$MD/evil.star"
+err=$("$F" module-verify --dir "$MD" --commit "$C1" 2>&1); rc=$?
+check_eq "planted file refused" "$rc" 1
+check_contains "planted file named" "$err" "evil.star"
+"$F" module-verify --dir "$MD" --commit "$C1" --allow-untracked
+check_eq "--allow-untracked" "$?" 0
+rm "$MD/evil.star"
+echo '{"state":"dev"}' > "$MD/.yoe-state.json"
+"$F" module-verify --dir "$MD" --commit "$C1"; check_eq "state file allowed" "$?" 0
+# Retag upstream: a fresh sync with the old pin must refuse.
+git -C "$G" tag -f v1 "$C2" >/dev/null
+err=$("$F" module-sync --url "$G" --ref v1 --commit "$C1" --dest "$T_TMP/modules/core2" 2>&1); rc=$?
+check_eq "retagged module refused" "$rc" 1
+check_contains "retagged module names tag commit" "$err" "$C2"
+check_contains "retagged module names pin" "$err" "$C1"
+# An unpinned sync follows the tag; the lock (C1) then refuses the checkout.
+"$F" module-sync --url "$G" --ref v1 --dest "$MD" >/dev/null 2>&1
+err=$("$F" module-verify --dir "$MD" --commit "$C1" 2>&1)
+check_eq "lock refuses a moved module" "$?" 1
+out=$("$F" module-sync --url "$G" --ref main --commit "$C1" --dest "$MD" 2>/dev/null)
+check_eq "module branch containing pin" "$out" "$C1"
+"$F" --paranoid module-sync --url "$G" --ref main --dest "$MD" >/dev/null 2>&1
+check_eq "--paranoid refuses unpinned module" "$?" 1
+err=$("$F" module-verify --dir "$T_TMP/nowhere" --commit "$C1" 2>&1)
+check_eq "missing module dir refused" "$?" 1
+check_contains "missing module message" "$err" "yoe module sync"
+
+finish
