@@ -1,6 +1,7 @@
 /* gen/emit/inputs.c — what `yoe gen` read, for the regeneration depfile:
  * every .star file the evaluation executed, every directory whose listing
- * decided which files ran (so adding or deleting a file regenerates), and
+ * decided which files ran (so adding or deleting a file regenerates; the
+ * project root is the exception, see below), and
  * every file that feeds a unit key (files dirs, patches).  Only paths that
  * exist are listed, so a deleted file regenerates once and never loops. */
 #include "emit/lower.h"
@@ -59,7 +60,8 @@ void lower_collect_inputs(struct lower *l, struct yoe_project *p)
 		add_if_exists(l, p, files[i]);
 	free(files);
 	add_if_exists(l, p, ar_printf(&p->arena, "%s/yoe.lock", p->root));
-	add(l, &l->dirs, p, p->root);
+	/* Not the project root itself: build.ninja, its depfile and ninja's logs
+	 * live there, so its mtime moves on every build (a regen loop). */
 	for (size_t r = 0; r <= p->nmodules; r++) {
 		const char *root = r == 0 ? p->root : p->modules[r - 1]->dir;
 		if (r > 0 && !p->modules[r - 1]->available)

@@ -12,6 +12,8 @@
 #include "emit/specs.h"
 #include "lib/atomicfile.h"
 
+#include <openssl/evp.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,6 +38,11 @@ static const struct {
 	 "INDEX $out", NULL, 1},
 	{"image", "${cd}YOE_UNIT_KEY=$key $h/image-assemble $spec", "IMAGE $name", NULL, 1},
 	{"stamp", "${cd}YOE_UNIT_KEY=$key $h/container-step $spec", "CONTAINER $name", NULL, 0},
+	/* The project's public key beside its packages (images and base-files
+	 * read it there); keygen makes the key pair on first use. */
+	{"pubkey", "${cd}$h/apk-sign keygen $signing_key >/dev/null && "
+	           "(cmp -s ${signing_key}.pub $out || (mkdir -p $$(dirname $out) && cp ${signing_key}.pub $out))",
+	 "KEY $out", NULL, 1},
 };
 
 /* sh_quote returns s quoted for sh (single quotes) when it needs it, and
@@ -234,14 +241,55 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 	return stamp;
 }
 
+/* own_key is the unit's key without the keys of its container and build
+ * deps (the tail of its key text, docs/unit-keys.md).  Build and image
+ * commands carry it: a change in a dependency reaches a unit through the
+ * dependency's output files instead, so an output that did not change
+ * (restat) stops the rebuild wave there. */
+static const char *own_key(struct yoe_project *p, struct yoe_dag *dag, size_t i)
+{
+	char *t = yoe_key_text(p, dag, i);
+	char *cut = NULL;
+	for (char *s = t; (s = strstr(s, "\ndeps_keys#")); s++)
+		cut = s + 1;
+	static const char ck[] = "\ncontainer_key=64:";
+	size_t ckl = sizeof ck - 1 + 64 + 1;
+	if (cut && (size_t)(cut - t) >= ckl && !strncmp(cut - ckl, ck, sizeof ck - 1))
+		cut -= ckl - 1;
+	if (cut)
+		*cut = '\0';
+	unsigned char md[32];
+	unsigned int len = 0;
+	EVP_Digest(t, strlen(t), md, &len, EVP_sha256(), NULL);
+	free(t);
+	char hex[65];
+	for (int k = 0; k < 32; k++)
+		sprintf(hex + 2 * k, "%02x", md[k]);
+	return ar_strdup(&p->arena, hex);
+}
+
+/* pubkey returns the path of the distro's public key, adding its edge once. */
+static const char *pubkey(struct lower *l, struct yoe_project *p, const char *distro)
+{
+	const char *path = P(l, p, ar_printf(&p->arena, "repo/%s/%s/keys/%s.rsa.pub", p->name, distro,
+	                                     p->name));
+	if (claim(l, path, "the project key") == 0) {
+		struct emit_edge *e = emit_edge_new(l->g, emit_rule_find(l->g, "pubkey"));
+		emit_strv_add(&e->outputs, path);
+	}
+	return path;
+}
+
 /* index_edge returns the index edge of a repo arch dir, creating it. */
-static struct emit_edge *index_edge(struct lower *l, struct yoe_project *p, const char *repo_dir)
+static struct emit_edge *index_edge(struct lower *l, struct yoe_project *p, const char *distro,
+                                    const char *repo_dir)
 {
 	struct emit_edge *e = sm_get(&l->index, repo_dir);
 	if (e)
 		return e;
 	e = emit_edge_new(l->g, emit_rule_find(l->g, "index"));
 	emit_strv_add(&e->outputs, P(l, p, ar_printf(&p->arena, "%s/APKINDEX.tar.gz", repo_dir)));
+	emit_strv_add(&e->order, pubkey(l, p, distro));
 	emit_edge_var(e, "repodir", repo_dir);
 	sm_put(&l->index, strdup(repo_dir), e);
 	return e;
@@ -302,7 +350,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	const char *final = image ? lp.image : container ? ar_printf(&p->arena, "%s/build.json", lp.dir)
 	                                                 : lp.apk;
 	char *desc;
-	if (asprintf(&desc, "unit %s (%s, key %.12s)", u->name, lp.dir, u->key) < 0)
+	if (asprintf(&desc, "unit %s (%s, key %.12s)", u->name, lp.dir, dag->keys[i]) < 0)
 		return NULL;
 	int c = claim(l, final, desc);
 	free(desc);
@@ -327,12 +375,13 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 		deps[nd++].stage = ar_printf(&p->arena, "%s/stage", dp.dir);
 		emit_strv_add(&e->implicit, P(l, p, ar_printf(&p->arena, "%s/build.json", dp.dir)));
 	}
-	const char *spec = write_unit_spec(p, u, dag->distro, &lp, deps, nd);
+	const char *key = own_key(p, dag, i);
+	const char *spec = write_unit_spec(p, u, dag->distro, key, &lp, deps, nd);
 	free(deps);
 	if (!spec)
 		return NULL;
 	emit_strv_add(&e->implicit, P(l, p, spec));
-	emit_edge_var(e, "key", u->key);
+	emit_edge_var(e, "key", key);
 	emit_edge_var(e, "spec", spec);
 	if (container)
 		return final;
@@ -343,7 +392,8 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	add_pkgflags(&b, p, dag, i, &lp);
 	emit_edge_var(e, "pkgflags", b.data);
 	buf_free(&b);
-	emit_strv_add(&index_edge(l, p, lp.repo_dir)->inputs, P(l, p, lp.apk));
+	emit_strv_add(&e->order, pubkey(l, p, dag->distro));
+	emit_strv_add(&index_edge(l, p, dag->distro, lp.repo_dir)->inputs, P(l, p, lp.apk));
 	(void)finals;
 	return final;
 }
@@ -376,14 +426,16 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 		emit_strv_add(&e->order, P(l, p, indexes.v[k]));
 	const char *pub = ar_printf(&p->arena, "repo/%s/%s/keys/%s.rsa.pub", p->name, dag->distro,
 	                            p->name);
-	const char *spec = write_image_spec(p, u, dag->distro, &lp, &apks, pub);
+	emit_strv_add(&e->implicit, pubkey(l, p, dag->distro));
+	const char *key = own_key(p, dag, i);
+	const char *spec = write_image_spec(p, u, key, &lp, &apks, pub);
 	free(names.v);
 	free(apks.v);
 	free(indexes.v);
 	if (!spec)
 		return fail(l, "%s", p->err ? p->err : "cannot write the image spec");
 	emit_strv_add(&e->implicit, P(l, p, spec));
-	emit_edge_var(e, "key", u->key);
+	emit_edge_var(e, "key", key);
 	emit_edge_var(e, "spec", spec);
 	return 0;
 }
@@ -474,9 +526,15 @@ int lower_finish(struct lower *l, const char *depfile)
 		struct emit_rule *r = emit_rule_new(l->g, "regen", "");
 		char *yoe = lower_shq(l->o->yoe);
 		free(r->command);
-		if (asprintf(&r->command, "${cd}%s gen %s", yoe, l->o->regen_args) < 0)
+		/* A helper dir chosen by the environment at gen time is kept, so a
+		 * regen from a shell without it does not switch helpers. */
+		const char *env = getenv("YOE_LIBEXEC");
+		char *le = env && *env ? lower_shq(env) : NULL;
+		if (asprintf(&r->command, "${cd}%s%s%s%s gen %s", le ? "YOE_LIBEXEC=" : "", le ? le : "",
+		             le ? " " : "", yoe, l->o->regen_args) < 0)
 			r->command = NULL;
 		free(yoe);
+		free(le);
 		emit_rule_set(&r->description, "REGEN $out");
 		emit_rule_set(&r->depfile, "$out.d");
 		r->generator = 1;

@@ -89,19 +89,22 @@ static void put_extra(struct buf *b, const struct yoe_jval *v)
 	yoe_json_value(b, v);
 }
 
+/* commit_spec writes a spec at its project-relative path (gen may run
+ * from anywhere) and returns that relative path. */
 static const char *commit_spec(struct yoe_project *p, const char *path, struct buf *b)
 {
-	int r = write_file_if_changed(path, b->data ? b->data : "", b->len, 0644);
+	const char *abs = ar_printf(&p->arena, "%s/%s", p->root, path);
+	int r = write_file_if_changed(abs, b->data ? b->data : "", b->len, 0644);
 	buf_free(b);
 	if (r < 0) {
-		yoe_error(p, NULL, "cannot write %s: %s", path, strerror(errno));
+		yoe_error(p, NULL, "cannot write %s: %s", abs, strerror(errno));
 		return NULL;
 	}
 	return path;
 }
 
 const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
-                            const struct lower_paths *lp, const struct spec_dep *deps,
+                            const char *key, const struct lower_paths *lp, const struct spec_dep *deps,
                             size_t ndeps)
 {
 	struct buf b = {0};
@@ -114,7 +117,7 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 	kv(&b, "distro", distro);
 	kv(&b, "project", p->name);
 	kv(&b, "project_version", p->version);
-	kv(&b, "key", u->key);
+	kv(&b, "key", key);
 	kv(&b, "scope", lp->scope);
 	kv(&b, "shell", str_or(u->shell, "sh"));
 	kv(&b, "container", str_or(u->container, "host"));
@@ -193,7 +196,7 @@ static const char *boot_of(const struct yoe_machine *m, const struct yoe_partiti
 	return m && !strcmp(m->arch, "x86_64") ? "syslinux" : "none";
 }
 
-const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
+const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, const char *key,
                              const struct lower_paths *lp, const struct strlist *apks,
                              const char *pubkey)
 {
@@ -209,7 +212,7 @@ const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, co
 	if (u->timezone && *u->timezone)
 		kv(&b, "timezone", u->timezone);
 	kv(&b, "arch", lower_apk_arch(p->arch));
-	kv(&b, "image_key", u->key);
+	kv(&b, "image_key", key);
 	const char *boot = boot_of(m, parts, nparts);
 	kv(&b, "boot", boot);
 	if (m && m->has_kernel && *m->kernel.cmdline)
@@ -227,6 +230,5 @@ const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, co
 	buf_adds(&b, "[packages]\n");
 	for (size_t i = 0; i < apks->n; i++)
 		kv(&b, "apk", apks->v[i]);
-	(void)distro;
 	return commit_spec(p, ar_printf(&p->arena, "%s/image.ini", lp->dir), &b);
 }

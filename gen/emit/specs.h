@@ -29,14 +29,15 @@ struct spec_dep {
 };
 
 /* write_unit_spec writes dir/unit.ini for container-step (only when its
- * content changed).  Returns the spec path, or NULL with p->err set. */
+ * content changed).  key is the unit's own key (lower.c: own_key), so a
+ * dependency's new key does not rewrite the spec.  Returns the spec path, or NULL with p->err set. */
 const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
-                            const struct lower_paths *lp, const struct spec_dep *deps,
+                            const char *key, const struct lower_paths *lp, const struct spec_dep *deps,
                             size_t ndeps);
 
 /* write_image_spec writes dir/image.ini for image-assemble.  apks are the
  * closure's package paths in install order. */
-const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
+const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, const char *key,
                              const struct lower_paths *lp, const struct strlist *apks,
                              const char *pubkey);
 

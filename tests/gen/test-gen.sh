@@ -1,0 +1,156 @@
+#!/bin/sh
+# tests/gen/test-gen.sh — `yoe gen` end to end with test doubles of the
+# helpers (tests/gen/doubles, selected with YOE_LIBEXEC): the exact
+# build.ninja, a full build, no-op rebuilds, the regeneration matrix,
+# restat stopping a rebuild wave, Make parity, subninja and several machines.
+. "$(dirname "$0")/../lib/testlib.sh"
+
+export YOE_LIBEXEC="$T_TOP/tests/gen/doubles"
+export HOME="$T_TMP/home"
+export YOE_DOUBLE_LOG="$T_TMP/helpers.log"
+unset CI
+P="$T_TMP/p"
+cp -r "$T_TOP/tests/gen/fixtures/basic" "$P"
+cd "$P" || exit 1
+
+# normalise: absolute paths that differ between machines
+norm() { sed -e "s|$T_TOP|@TOP@|g" -e "s|$T_TMP|@TMP@|g"; }
+# ran RULE NAME: did the last ninja run an edge "RULE NAME"?
+ran() { grep -q "^\[[0-9]*/[0-9]*\] $1 $2\$" "$T_TMP/ninja.out"; }
+nin() { ninja "$@" >"$T_TMP/ninja.out" 2>&1; }
+# built: the sorted list of BUILD/PACKAGE/INDEX/IMAGE/REGEN edges the last ninja ran
+built() { sed -n 's/^\[[0-9]*\/[0-9]*\] //p' "$T_TMP/ninja.out" | sort | tr '\n' ';'; }
+
+out=$("$YOE" gen 2>&1); rc=$?
+check_eq "gen succeeds" "$rc" 0
+check_contains "gen prints its summary" "$out" "yoe gen: 6 units, 17 edges, 1 machine,"
+norm <build.ninja >"$T_TMP/build.ninja.norm"
+if [ -n "${UPDATE_GOLDEN:-}" ]; then cp "$T_TMP/build.ninja.norm" "$T_TOP/tests/gen/golden/basic.ninja"; fi
+if diff -u "$T_TOP/tests/gen/golden/basic.ninja" "$T_TMP/build.ninja.norm" >"$T_TMP/diff"; then pass; else
+  fail "build.ninja matches tests/gen/golden/basic.ninja (UPDATE_GOLDEN=1 to refresh)"; head -40 "$T_TMP/diff"; fi
+cp build.ninja "$T_TMP/first.ninja"
+"$YOE" gen >/dev/null 2>&1
+check "gen is deterministic" cmp -s build.ninja "$T_TMP/first.ninja"
+check "unit spec written" test -f build/alpine/greet.x86_64/unit.ini
+check "image spec written" test -f build/alpine/base-image.qemu-x86_64/image.ini
+
+nin all; rc=$?
+check_eq "ninja all builds" "$rc" 0
+check "image built" test -f build/alpine/base-image.qemu-x86_64/base-image.img
+check "package built" test -f repo/gentest/alpine/x86_64/greet-1.0-r0.apk
+check "noarch package built" test -f repo/gentest/alpine/noarch/notes-1.0-r0.apk
+check_contains "image holds every closure package" "$(cat build/alpine/base-image.qemu-x86_64/base-image.img)" "zlib-1.3.1-r0.apk"
+nin -n all
+check_contains "second ninja: no work" "$(cat "$T_TMP/ninja.out")" "no work to do"
+check_contains "no missing deps" "$(ninja -t missingdeps 2>&1)" "No missing dependencies"
+# stage order inside one unit: fetch before unpack before build before package
+order=$(grep -n 'zlib' "$YOE_DOUBLE_LOG" | cut -f1-2 | tr '\n' ' ')
+check_contains "zlib stages in order" "$order" "fetch-and-verify	fetch"
+grep -n . "$YOE_DOUBLE_LOG" | grep -E 'zlib' | cut -d: -f1 | tr '\n' ' ' >"$T_TMP/zl"
+first_fetch=$(grep -n 'fetch	--url	https://example.com/zlib' "$YOE_DOUBLE_LOG" | cut -d: -f1)
+first_build=$(grep -n 'container-step	build/alpine/zlib' "$YOE_DOUBLE_LOG" | cut -d: -f1)
+first_pack=$(grep -n 'apk-sign	pack.*zlib' "$YOE_DOUBLE_LOG" | head -1 | cut -d: -f1)
+check "fetch < build < package" test "$first_fetch" -lt "$first_build" -a "$first_build" -lt "$first_pack"
+
+# 1. edit one unit's step: that unit, its package, the index and the image
+sed -i 's/"hi"/"hey"/' units/greet.star
+nin all
+check_eq "step edit rebuilds exactly greet's chain" "$(built)" \
+  "BUILD greet;IMAGE base-image;INDEX repo/gentest/alpine/x86_64/APKINDEX.tar.gz;PACKAGE greet;REGEN build.ninja;"
+
+# 2. edit the class: every unit using it rebuilds; their packages do not
+#    change (restat), so no index and no image run
+sed -i 's|^        \])\],|            "true",\n        ])],|' modules/core/classes/simple.star
+nin all
+check_eq "class edit rebuilds its users, restat stops the wave" "$(built)" \
+  "BUILD greet;BUILD libgreet;BUILD machinfo;BUILD notes;PACKAGE greet;PACKAGE libgreet;PACKAGE machinfo;PACKAGE notes;REGEN build.ninja;"
+
+# 3. add a unit file: regenerates, and the new target exists
+printf 'load("@core//classes/simple.star", "simple")\nsimple("extra", "x")\n' >units/extra.star
+nin extra; rc=$?
+check_eq "new unit target builds" "$rc" 0
+check "new unit packaged" test -f repo/gentest/alpine/x86_64/extra-1.0-r0.apk
+check "regen ran for the new file" ran REGEN build.ninja
+nin all
+
+# 4. touch a .star without changing it: regenerates, rebuilds nothing
+sleep 1; touch units/greet.star
+nin all
+check_eq "touch regenerates only" "$(built)" "REGEN build.ninja;"
+nin -n all
+check_contains "...and then settles" "$(cat "$T_TMP/ninja.out")" "no work to do"
+
+# 5. delete a unit file: regenerates once, no loop
+rm units/extra.star
+nin all
+check "delete regenerates" ran REGEN build.ninja
+nin all
+check_contains "no regen loop after delete" "$(cat "$T_TMP/ninja.out")" "no work to do"
+check "deleted unit is gone" sh -c '! ninja -t query extra >/dev/null 2>&1'
+
+# 6. a manual gen with nothing changed leaves ninja with nothing to do
+"$YOE" gen >/dev/null
+nin -n all
+check_contains "manual gen then ninja: no work" "$(cat "$T_TMP/ninja.out")" "no work to do"
+
+# 7. Make parity: the same helper commands for a target, from a fresh tree
+F="$T_TMP/fresh"
+cp -r "$T_TOP/tests/gen/fixtures/basic" "$F"
+(cd "$F" && "$YOE" gen >/dev/null && "$YOE" gen --format make -o yoe.mk >/dev/null) || fail "gen for make parity"
+check "make fragment written" test -f "$F/yoe.mk"
+for t in greet base-image notes; do
+  (cd "$F" && ninja -t commands "$t" | sort) >"$T_TMP/n.cmds"
+  (cd "$F" && make -n -f yoe.mk "$t" 2>&1 | sort) >"$T_TMP/m.cmds"
+  if cmp -s "$T_TMP/n.cmds" "$T_TMP/m.cmds"; then pass; else
+    fail "make -n and ninja -t commands agree for $t"; diff "$T_TMP/n.cmds" "$T_TMP/m.cmds" | head -10; fi
+done
+(cd "$F" && make -f yoe.mk -j2 greet >/dev/null 2>&1); rc=$?
+check_eq "make builds greet" "$rc" 0
+check "make produced the package" test -f "$F/repo/gentest/alpine/x86_64/greet-1.0-r0.apk"
+
+# 8. subninja from an enclosing build in another directory
+O="$T_TMP/outer"
+mkdir -p "$O"
+S="$T_TMP/sub"
+cp -r "$T_TOP/tests/gen/fixtures/basic" "$S"
+(cd "$O" && "$YOE" -C "$S" gen --subninja >/dev/null) || fail "gen --subninja"
+check "subninja file written in the build dir" test -f "$O/yoe.ninja"
+check "subninja has no regen edge" sh -c "! grep -q '^rule regen' '$O/yoe.ninja'"
+check "subninja has no default" sh -c "! grep -q '^default' '$O/yoe.ninja'"
+printf 'subninja yoe.ninja\nbuild outer: phony yoe-greet\ndefault outer\n' >"$O/build.ninja"
+(cd "$O" && ninja >"$T_TMP/ninja.out" 2>&1); rc=$?
+check_eq "enclosing ninja builds a prefixed target" "$rc" 0
+check "...into the project's tree" test -f "$S/repo/gentest/alpine/x86_64/greet-1.0-r0.apk"
+
+# 9. several machines in one file: shared arch units, per-machine images
+M="$T_TMP/multi"
+cp -r "$T_TOP/tests/gen/fixtures/basic" "$M"
+rm "$M/units/machinfo.star"
+out=$(cd "$M" && "$YOE" gen --machine qemu-x86_64 --machine pc2 2>&1); rc=$?
+check_eq "two x86_64 machines" "$rc" 0
+check_eq "arch-scoped unit shared between them" "$(grep -c '^build build/alpine/greet.x86_64/build.json' "$M/build.ninja")" 1
+check "image-pc2 target" grep -q '^build image-pc2: phony' "$M/build.ninja"
+check "machine alias image-pc" grep -q '^build image-pc: phony build/alpine/base-image.qemu-x86_64' "$M/build.ninja"
+out=$(cd "$M" && "$YOE" gen --all-machines 2>&1); rc=$?
+check_eq "--all-machines" "$rc" 0
+check_contains "--all-machines counts three" "$out" "3 machines"
+check "arm64 packages go to aarch64" grep -q 'repo/gentest/alpine/aarch64/greet-1.0-r0.apk' "$M/build.ninja"
+
+# 10. one output, two different edges: an error naming both units
+cp "$M/build.ninja" "$T_TMP/before.ninja"
+cp "$T_TOP/tests/gen/fixtures/basic/units/machinfo.star" "$M/units/"
+err=$(cd "$M" && "$YOE" gen --machine qemu-x86_64 --machine pc2 2>&1); rc=$?
+check_eq "conflicting edges fail" "$rc" 1
+check_contains "conflict names the output" "$err" "two different edges write repo/gentest/alpine/x86_64/machinfo-1.0-r0.apk"
+check "failed gen leaves build.ninja alone" cmp -s "$M/build.ninja" "$T_TMP/before.ninja"
+
+# 11. bad input
+err=$("$YOE" gen --format xml 2>&1); rc=$?
+check_eq "bad --format is a usage error" "$rc" 2
+check_contains "bad --format message" "$err" "--format takes ninja or make"
+printf 'unit(name = "broken", version = 1)\n' >"$P/units/broken.star"
+err=$("$YOE" gen 2>&1); rc=$?
+check_eq "evaluation error fails gen" "$rc" 1
+check_contains "error has file:line:col" "$err" "units/broken.star:1:"
+rm "$P/units/broken.star"
+finish
