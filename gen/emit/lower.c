@@ -31,13 +31,18 @@ static const struct {
 	 "FETCH $name", "fetch", 1},
 	{"unpack", "${cd}$h/fetch-and-verify unpack $unpackflags --dest $dir/src && touch $out",
 	 "UNPACK $name", NULL, 0},
-	{"build", "${cd}YOE_UNIT_KEY=$key $h/container-step $spec", "BUILD $name", NULL, 0},
+	/* After a successful build the key text it was built from is kept as
+	 * key.built, for `yoe explain`. */
+	{"build", "${cd}YOE_UNIT_KEY=$key $h/container-step $spec && cp -f $dir/key.txt $dir/key.built",
+	 "BUILD $name", NULL, 0},
 	{"package", "${cd}$h/apk-sign pack --key $signing_key --epoch $epoch $pkgflags -o $out",
 	 "PACKAGE $name", NULL, 1},
 	{"index", "${cd}$h/apk-sign index --key $signing_key --epoch 0 -o $out $repodir",
 	 "INDEX $out", NULL, 1},
-	{"image", "${cd}YOE_UNIT_KEY=$key $h/image-assemble $spec", "IMAGE $name", NULL, 1},
-	{"stamp", "${cd}YOE_UNIT_KEY=$key $h/container-step $spec", "CONTAINER $name", NULL, 0},
+	{"image", "${cd}YOE_UNIT_KEY=$key $h/image-assemble $spec && cp -f $dir/key.txt $dir/key.built",
+	 "IMAGE $name", NULL, 1},
+	{"stamp", "${cd}YOE_UNIT_KEY=$key $h/container-step $spec && cp -f $dir/key.txt $dir/key.built",
+	 "CONTAINER $name", NULL, 0},
 	/* The project's public key beside its packages (images and base-files
 	 * read it there); keygen makes the key pair on first use. */
 	{"pubkey", "${cd}$h/apk-sign keygen $signing_key >/dev/null && "
@@ -246,9 +251,12 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
  * commands carry it: a change in a dependency reaches a unit through the
  * dependency's output files instead, so an output that did not change
  * (restat) stops the rebuild wave there. */
-static const char *own_key(struct yoe_project *p, struct yoe_dag *dag, size_t i)
+static const char *own_key(struct yoe_project *p, struct yoe_dag *dag, size_t i, const char *dir)
 {
 	char *t = yoe_key_text(p, dag, i);
+	/* The whole text, for `yoe explain` (not an input of any edge). */
+	write_file_if_changed_flags(ar_printf(&p->arena, "%s/%s/key.txt", p->root, dir), t, strlen(t),
+	                            0644, ATOMIC_NOSYNC);
 	char *cut = NULL;
 	for (char *s = t; (s = strstr(s, "\ndeps_keys#")); s++)
 		cut = s + 1;
@@ -375,7 +383,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 		deps[nd++].stage = ar_printf(&p->arena, "%s/stage", dp.dir);
 		emit_strv_add(&e->implicit, P(l, p, ar_printf(&p->arena, "%s/build.json", dp.dir)));
 	}
-	const char *key = own_key(p, dag, i);
+	const char *key = own_key(p, dag, i, lp.dir);
 	const char *spec = write_unit_spec(p, u, dag->distro, key, &lp, deps, nd);
 	free(deps);
 	if (!spec)
@@ -383,6 +391,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	emit_strv_add(&e->implicit, P(l, p, spec));
 	emit_edge_var(e, "key", key);
 	emit_edge_var(e, "spec", spec);
+	emit_edge_var(e, "dir", lp.dir);
 	if (container)
 		return final;
 	e = edge(l, "package", u->name);
@@ -427,7 +436,7 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	const char *pub = ar_printf(&p->arena, "repo/%s/%s/keys/%s.rsa.pub", p->name, dag->distro,
 	                            p->name);
 	emit_strv_add(&e->implicit, pubkey(l, p, dag->distro));
-	const char *key = own_key(p, dag, i);
+	const char *key = own_key(p, dag, i, lp.dir);
 	const char *spec = write_image_spec(p, u, key, &lp, &apks, pub);
 	free(names.v);
 	free(apks.v);
@@ -437,6 +446,7 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	emit_strv_add(&e->implicit, P(l, p, spec));
 	emit_edge_var(e, "key", key);
 	emit_edge_var(e, "spec", spec);
+	emit_edge_var(e, "dir", lp.dir);
 	return 0;
 }
 

@@ -94,7 +94,8 @@ static void put_extra(struct buf *b, const struct yoe_jval *v)
 static const char *commit_spec(struct yoe_project *p, const char *path, struct buf *b)
 {
 	const char *abs = ar_printf(&p->arena, "%s/%s", p->root, path);
-	int r = write_file_if_changed(abs, b->data ? b->data : "", b->len, 0644);
+	/* No fsync: 4,000 specs would cost seconds, and gen rewrites a lost one. */
+	int r = write_file_if_changed_flags(abs, b->data ? b->data : "", b->len, 0644, ATOMIC_NOSYNC);
 	buf_free(b);
 	if (r < 0) {
 		yoe_error(p, NULL, "cannot write %s: %s", abs, strerror(errno));

@@ -82,7 +82,7 @@ int atomic_commit(struct atomic_file *af)
 	if (!failed && stat(af->path, &st) == 0 && (st.st_mode & 07777) == (mode_t)af->mode
 	    && same_content(af->tmp, af->path))
 		changed = 0;
-	if (!failed && changed)
+	if (!failed && changed && !af->nosync)
 		failed = fsync(fileno(af->fp)) != 0;
 	if (fclose(af->fp) != 0)
 		failed = 1;
@@ -99,11 +99,35 @@ int atomic_commit(struct atomic_file *af)
 	return failed ? -1 : changed;
 }
 
+/* same_as_file is true when path holds exactly data with the given mode:
+ * checked before any temp file is made, so rewriting thousands of unchanged
+ * files (yoe gen's specs) costs one read each. */
+static int same_as_file(const char *path, const void *data, size_t len, int mode)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len
+	    || (st.st_mode & 07777) != (mode_t)mode)
+		return 0;
+	size_t n = 0;
+	char *old = read_file(path, &n);
+	int same = old && n == len && memcmp(old, data, len) == 0;
+	free(old);
+	return same;
+}
+
 int write_file_if_changed(const char *path, const void *data, size_t len, int mode)
 {
+	return write_file_if_changed_flags(path, data, len, mode, 0);
+}
+
+int write_file_if_changed_flags(const char *path, const void *data, size_t len, int mode, int flags)
+{
+	if (same_as_file(path, data, len, mode))
+		return 0;
 	struct atomic_file af;
 	if (atomic_open(&af, path, mode) != 0)
 		return -1;
+	af.nosync = (flags & ATOMIC_NOSYNC) != 0;
 	if (len && fwrite(data, 1, len, af.fp) != len) {
 		int e = errno;
 		atomic_abort(&af);

@@ -17,6 +17,7 @@ struct atomic_file {
 	char *tmp;    /* the temp file beside it, removed on abort */
 	FILE *fp;     /* write here between atomic_open and atomic_commit */
 	int mode;     /* permission bits for the final file */
+	int nosync;   /* skip fsync: for files that are cheap to regenerate */
 };
 
 /* atomic_open creates the temp file (and parent directories).  -1 on error,
@@ -32,5 +33,10 @@ void atomic_abort(struct atomic_file *af);
 /* write_file_if_changed writes len bytes with the rules above; same returns
  * as atomic_commit. */
 int write_file_if_changed(const char *path, const void *data, size_t len, int mode);
+/* ATOMIC_NOSYNC: rename without fsync (still atomic for readers; after a
+ * crash the file may be empty, so only for files gen rewrites anyway). */
+#define ATOMIC_NOSYNC 1
+int write_file_if_changed_flags(const char *path, const void *data, size_t len, int mode,
+                                int flags);
 
 #endif

@@ -144,7 +144,22 @@ check_eq "conflicting edges fail" "$rc" 1
 check_contains "conflict names the output" "$err" "two different edges write repo/gentest/alpine/x86_64/machinfo-1.0-r0.apk"
 check "failed gen leaves build.ninja alone" cmp -s "$M/build.ninja" "$T_TMP/before.ninja"
 
-# 11. bad input
+# 11. yoe explain: which key input changed since the last build
+cd "$P" || exit 1
+nin all
+out=$("$YOE" explain greet 2>&1)
+check_contains "explain: unchanged after a build" "$out" "key inputs are unchanged"
+sed -i 's/"hey"/"hello there"/' units/greet.star
+out=$("$YOE" explain greet 2>&1)
+check_contains "explain names the changed step" "$out" '"echo hey > $DESTDIR/usr/share/greet/text" -> "echo hello there > $DESTDIR/usr/share/greet/text"'
+check_contains "explain names the changed file" "$out" 'star/-#2: "units/greet.star '
+out=$("$YOE" explain libgreet 2>&1)
+check_contains "explain: other units unchanged" "$out" "key inputs are unchanged"
+out=$("$YOE" explain nosuchunit 2>&1); rc=$?
+check_eq "explain unknown unit exit" "$rc" 1
+check_contains "explain unknown unit message" "$out" "no unit named 'nosuchunit'"
+
+# 12. bad input
 err=$("$YOE" gen --format xml 2>&1); rc=$?
 check_eq "bad --format is a usage error" "$rc" 2
 check_contains "bad --format message" "$err" "--format takes ninja or make"
