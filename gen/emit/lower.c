@@ -171,7 +171,13 @@ void lower_unit_paths(struct yoe_project *p, const struct yoe_unit *u, const cha
 	            : !strcmp(scope, "noarch") ? "noarch" : p->arch;
 	lp->dir = ar_printf(&p->arena, "build/%s/%s.%s", distro, u->name, lp->scope);
 	lp->repo_arch = !strcmp(scope, "noarch") ? "noarch" : lower_apk_arch(p->arch);
-	lp->repo_dir = ar_printf(&p->arena, "repo/%s/%s/%s", p->name, distro, lp->repo_arch);
+	/* Machine-scoped packages get a repository per machine: two machines
+	 * of one arch build different packages under the same name. */
+	if (!strcmp(scope, "machine") && !image)
+		lp->repo_dir = ar_printf(&p->arena, "repo/%s/%s/%s/%s", p->name, distro, p->machine,
+		                         lp->repo_arch);
+	else
+		lp->repo_dir = ar_printf(&p->arena, "repo/%s/%s/%s", p->name, distro, lp->repo_arch);
 	lp->apk = ar_printf(&p->arena, "%s/%s-%s-r%lld.apk", lp->repo_dir, u->name, u->version,
 	                    (long long)u->release);
 	lp->image = ar_printf(&p->arena, "%s/%s.img", lp->dir, u->name);

@@ -70,6 +70,18 @@ static void kv(struct buf *b, const char *key, const char *val)
 
 static const char *str_or(const char *s, const char *def) { return s && *s ? s : def; }
 
+/* console_of: the device of the last console= on the machine's kernel
+ * command line ("ttyS0" from "console=ttyS0,115200"), "" if none. */
+static const char *console_of(struct yoe_project *p)
+{
+	struct yoe_machine *m = yoe_machine_get(p, p->machine);
+	const char *c = m && m->has_kernel ? m->kernel.cmdline : "", *found = NULL;
+	for (const char *s = c; (s = strstr(s, "console=")); s += 8)
+		if (s == c || s[-1] == ' ')
+			found = s + 8;
+	return found ? ar_strndup(&p->arena, found, strcspn(found, ", ")) : "";
+}
+
 /* files_dir: where install_file/install_template read from, project-relative. */
 static const char *files_dir(struct yoe_project *p, const struct yoe_unit *u)
 {
@@ -116,6 +128,7 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 	kv(&b, "arch", p->arch);
 	kv(&b, "machine", p->machine);
 	kv(&b, "distro", distro);
+	kv(&b, "console", console_of(p));
 	kv(&b, "project", p->name);
 	kv(&b, "project_version", p->version);
 	kv(&b, "key", key);
