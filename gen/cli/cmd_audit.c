@@ -49,7 +49,8 @@ static int run(int argc, char **argv)
 		const char *where = yoe_relpath(s.p, u->pos.file ? u->pos.file : u->file);
 		if (!*u->source || !strncmp(u->source, "file://", 7))
 			continue;
-		if (is_git(u->source)) {
+		/* a tag/branch/commit means git even without a .git suffix */
+		if (is_git(u->source) || *u->tag || *u->branch || *u->commit) {
 			if (!*u->commit) {
 				const char *ref = *u->tag ? ar_printf(&s.p->arena, " (tag \"%s\" can move)", u->tag)
 				                 : *u->branch ? ar_printf(&s.p->arena, " (branch \"%s\" moves)", u->branch)

@@ -2,12 +2,15 @@
  * key.  yoe itself never opens the private key (threat model row 8): it only
  * works out the key's path and runs `apk-sign keygen|keyinfo PATH`.
  *
- * Path: project(signing_key=…) when set (relative to the project), else
- * ~/.config/yoe/keys/<project name>.rsa.  Until the project model exists,
- * the name and signing_key are read from the `project(` call in PROJECT.star
- * by a small scanner (string keyword arguments only); `--name NAME` and
- * `--key PATH` override it. */
+ * Path: project(signing_key=…) when set (relative to the project, `~/`
+ * allowed), else ~/.config/yoe/keys/<project name>.rsa.  The name and
+ * signing_key come from the project model (yoe_load); when the project does
+ * not load yet (say its modules are not fetched), a small scanner reads the
+ * string arguments of the `project(` call in PROJECT.star instead, so a key
+ * can be made before the first build.  `--name NAME` and `--key PATH`
+ * override both. */
 #include "cli/cli.h"
+#include "yoe/eval.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -128,10 +131,25 @@ static int key_path(const char *name_opt, const char *key_opt, char *out, size_t
 			free(root);
 			return -1;
 		}
-		project_kwargs(src, name, sizeof name, key, sizeof key);
+		struct yoe_load_opts lo = {0};
+		struct yoe_project *p = yoe_load(root, &lo);
+		if (p && !p->err) {
+			snprintf(name, sizeof name, "%s", p->name ? p->name : "");
+			snprintf(key, sizeof key, "%s", p->signing_key ? p->signing_key : "");
+		} else {
+			if (p && cli.verbose)
+				fprintf(stderr, "yoe: note: project does not load (%s); reading "
+				        "PROJECT.star's project() call directly\n", p->err);
+			project_kwargs(src, name, sizeof name, key, sizeof key);
+		}
+		if (p)
+			yoe_project_free(p);
 		free(src);
 		if (key[0]) {
-			if (key[0] == '/')
+			const char *home = getenv("HOME");
+			if (key[0] == '~' && key[1] == '/' && home)
+				snprintf(out, outlen, "%s/%s", home, key + 2);
+			else if (key[0] == '/')
 				snprintf(out, outlen, "%s", key);
 			else
 				snprintf(out, outlen, "%s/%s", root, key);

@@ -31,7 +31,9 @@ static void json_unit(struct buf *b, struct yoe_project *p, const struct yoe_uni
 	yoe_json_str(b, u->module);
 	buf_adds(b, ",\"version\":");
 	yoe_json_str(b, u->version);
-	buf_printf(b, ",\"release\":%lld", (long long)u->release);
+	char rel[32];
+	snprintf(rel, sizeof rel, ",\"release\":%lld", (long long)u->release);
+	buf_adds(b, rel);
 	buf_adds(b, ",\"scope\":");
 	yoe_json_str(b, u->scope);
 	buf_adds(b, ",\"distro\":");
@@ -64,17 +66,13 @@ static int run(int argc, char **argv)
 	bool json = false;
 	const char *pattern = NULL;
 	for (int i = 1; i < argc; i++) {
+		int r = yoe_model_opt(argc, argv, &i, &o);
+		if (r < 0)
+			return usage_error(&cmd_query, "%s needs a value", argv[i]);
+		if (r)
+			continue;
 		if (!strcmp(argv[i], "--json"))
 			json = true;
-		else if (!strcmp(argv[i], "--machine") || !strcmp(argv[i], "--distro")) {
-			if (i + 1 >= argc)
-				return usage_error(&cmd_query, "%s needs a value", argv[i]);
-			*(argv[i][2] == 'm' ? &o.machine : &o.distro) = argv[i + 1];
-			i++;
-		} else if (!strncmp(argv[i], "--machine=", 10))
-			o.machine = argv[i] + 10;
-		else if (!strncmp(argv[i], "--distro=", 9))
-			o.distro = argv[i] + 9;
 		else if (argv[i][0] == '-')
 			return usage_error(&cmd_query, "unknown option '%s'", argv[i]);
 		else if (pattern)
@@ -133,6 +131,7 @@ const struct command cmd_query = {
 	"                runtime_deps, provides, container, defined_in, key\n"
 	"                (a stable interface: see docs/query-json.md)\n"
 	"  --machine M   evaluate for machine M instead of the default\n"
-	"  --distro D    override the project's default distro\n",
+	"  --distro D    override the project's default distro\n"
+	"  --show-shadows  print a notice for every unit a higher-priority module shadows\n",
 	run,
 };

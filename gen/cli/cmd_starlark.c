@@ -37,6 +37,8 @@ static int run(int argc, char **argv)
 	}
 	if (!file)
 		return usage_error(&cmd_starlark, "missing FILE (or - for stdin)");
+	/* everything this command keeps lives in the interpreter: collect */
+	sl_gc_enable(true);
 	sl_thread *th = sl_thread_new();
 	sl_thread_set_options(th, opts);
 	struct sl_module *m = sl_exec_file(th, file, NULL, 0, NULL);

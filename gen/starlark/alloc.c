@@ -10,7 +10,15 @@
 #include <string.h>
 #include <xxhash.h>
 
-/* Chunks are chained from a global so leak checkers see them as reachable. */
+static void oom(void)
+{
+	fputs("starlark: out of memory\n", stderr);
+	abort();
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(SL_NO_GC) || !__has_include(<gc.h>)
+/* Sanitizer builds: a bump allocator over chunks chained from a global (so
+ * leak checkers see them as reachable); nothing is ever collected. */
 struct chunk {
 	struct chunk *next;
 	size_t size;
@@ -19,12 +27,6 @@ struct chunk {
 static struct chunk *chunks;
 static char *bump, *bump_end;
 #define CHUNK_SIZE (256 * 1024)
-
-static void oom(void)
-{
-	fputs("starlark: out of memory\n", stderr);
-	abort();
-}
 
 static void *chunk_new(size_t size)
 {
@@ -53,6 +55,76 @@ void *sl_alloc(size_t n)
 	bump += n;
 	return p;
 }
+static void *alloc_atomic(size_t n) { return sl_alloc(n); }
+void *sl_alloc_root(size_t n)
+{
+	void *p = calloc(1, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+void sl_free_root(void *p) { free(p); }
+void sl_gc_enable(bool on) { (void)on; }
+#else
+/* Normal builds: the Boehm collector.  Collection starts disabled (the heap
+ * only grows, like an arena) because an embedder may keep values in
+ * malloc'd memory, which the collector does not scan; sl_gc_enable turns
+ * it on for programs that keep values only where it looks. */
+#include <gc.h>
+
+static bool gc_ready;
+static void gc_init(void)
+{
+	GC_INIT();
+	GC_disable();
+	gc_ready = true;
+}
+
+void *sl_alloc(size_t n)
+{
+	if (!gc_ready)
+		gc_init();
+	void *p = GC_MALLOC(n);
+	if (!p)
+		oom();
+	return p;
+}
+
+/* alloc_atomic: memory the collector need not scan (no pointers to values). */
+static void *alloc_atomic(size_t n)
+{
+	if (!gc_ready)
+		gc_init();
+	void *p = GC_MALLOC_ATOMIC(n);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *sl_alloc_root(size_t n)
+{
+	if (!gc_ready)
+		gc_init();
+	void *p = GC_MALLOC_UNCOLLECTABLE(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void sl_free_root(void *p) { GC_FREE(p); }
+
+void sl_gc_enable(bool on)
+{
+	static bool enabled;
+	if (!gc_ready)
+		gc_init();
+	if (on && !enabled)
+		GC_enable();
+	else if (!on && enabled)
+		GC_disable();
+	enabled = on;
+}
+#endif
 
 void *sl_alloc_obj(size_t n, enum sl_kind kind)
 {
@@ -156,10 +228,12 @@ static sl_value str_alloc(size_t n, enum sl_kind kind)
 		fputs("starlark: string too large\n", stderr);
 		abort();
 	}
-	struct sl_string *s = sl_alloc(sizeof *s + n + 1);
+	struct sl_string *s = alloc_atomic(sizeof *s + n + 1);
+	memset(s, 0, sizeof *s);
 	s->h.kind = (uint8_t)kind;
 	s->h.frozen = 1;
 	s->len = (uint32_t)n;
+	s->data[n] = 0;
 	return (sl_value)s;
 }
 
@@ -214,9 +288,7 @@ sl_value sl_intern(const char *p, size_t n)
 {
 	if (ilen * 2 >= icap) {
 		size_t ncap = icap ? icap * 2 : 1024;
-		sl_value *nt = calloc(ncap, sizeof *nt);
-		if (!nt)
-			oom();
+		sl_value *nt = sl_alloc_root(ncap * sizeof *nt);
 		for (size_t i = 0; i < icap; i++) {
 			if (!itab[i])
 				continue;
@@ -225,7 +297,8 @@ sl_value sl_intern(const char *p, size_t n)
 				j = (j + 1) & (ncap - 1);
 			nt[j] = itab[i];
 		}
-		free(itab);
+		if (itab)
+			sl_free_root(itab);
 		itab = nt;
 		icap = ncap;
 	}

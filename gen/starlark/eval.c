@@ -12,6 +12,10 @@
 
 enum { X_NORMAL, X_BREAK, X_CONTINUE, X_RETURN, X_ERROR };
 
+/* How much C stack nested calls may use before "stack overflow" (the
+ * default thread stack is 8 MiB; sanitizer builds use bigger frames). */
+#define SL_C_STACK_BUDGET ((uintptr_t)3 << 20)
+
 static sl_value eval(struct frame *fr, const struct node *e);
 static int exec_stmts(struct frame *fr, struct node **v, int n, sl_value *ret);
 
@@ -44,13 +48,11 @@ sl_value *sl_stack_push(sl_thread *th, size_t n, struct stackmark *mark)
 				/* drop the cached segment chain beyond s */
 				for (struct stackseg *q = nx; q;) {
 					struct stackseg *t = q->next;
-					free(q);
+					sl_free_root(q);
 					q = t;
 				}
 			}
-			nx = malloc(sizeof *nx + cap * sizeof(sl_value));
-			if (!nx)
-				abort();
+			nx = sl_alloc_root(sizeof *nx + cap * sizeof(sl_value));
 			nx->cap = cap;
 			nx->next = NULL;
 			nx->prev = s;
@@ -363,6 +365,12 @@ sl_value sl_call_function(sl_thread *th, struct sl_function *fn, const sl_value 
 	struct funcode *fc = fn->code;
 	if (th->depth >= th->maxdepth)
 		return sl_error(th, "stack overflow: call depth exceeds %d", th->maxdepth);
+	char probe;
+	bool outer = !th->cbase;
+	if (outer)
+		th->cbase = (uintptr_t)&probe;
+	else if (th->cbase > (uintptr_t)&probe && th->cbase - (uintptr_t)&probe > SL_C_STACK_BUDGET)
+		return sl_error(th, "stack overflow: interpreter recursion too deep");
 	if (!recursion_check(th, fn) || !STEP(th))
 		return NULL;
 	struct stackmark mark;
@@ -376,6 +384,8 @@ sl_value sl_call_function(sl_thread *th, struct sl_function *fn, const sl_value 
 	if (bind_args(th, fn, fr.locals, args, nargs, kw, nkw))
 		ret = run_frame(th, &fr);
 	sl_stack_pop(th, mark);
+	if (outer)
+		th->cbase = 0;
 	return ret;
 }
 
@@ -599,6 +609,21 @@ static sl_value eval_binary(struct frame *fr, const struct node *e)
 		case SL_OP_GE: return sl_bool(a >= b);
 		case SL_OP_EQ: return sl_bool(a == b);
 		case SL_OP_NE: return sl_bool(a != b);
+		case SL_OP_AND: return sl_smallint(a & b);
+		case SL_OP_OR: return sl_smallint(a | b);
+		case SL_OP_XOR: return sl_smallint(a ^ b);
+		case SL_OP_MUL:
+			if (a > -(1LL << 30) && a < (1LL << 30) && b > -(1LL << 30) && b < (1LL << 30))
+				return sl_smallint(a * b);
+			break;
+		case SL_OP_MOD:
+			if (b > 0 && a >= 0)
+				return sl_smallint(a % b);
+			break;
+		case SL_OP_FLOORDIV:
+			if (b > 0 && a >= 0)
+				return sl_smallint(a / b);
+			break;
 		default: break;
 		}
 	}
@@ -972,7 +997,12 @@ sl_value sl_exec_program(sl_thread *th, struct sl_module *m)
 	fr.code = top;
 	fr.module = m;
 	fr.locals = sl_stack_push(th, (size_t)top->nlocals + 1, &mark);
+	uintptr_t saved = th->cbase;
+	char probe;
+	if (!th->cbase)
+		th->cbase = (uintptr_t)&probe;
 	sl_value r = run_frame(th, &fr);
+	th->cbase = saved;
 	sl_stack_pop(th, mark);
 	return r;
 }

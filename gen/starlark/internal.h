@@ -14,6 +14,7 @@ struct node;
 
 /* object header flags */
 #define SL_FLAG_INTERNED 1   /* string: from sl_intern */
+#define SL_FLAG_PRINTING 2   /* container: being printed by repr (cycle check) */
 
 /* A Starlark function value: compiled code plus what it closed over. */
 struct sl_function {
@@ -76,6 +77,7 @@ struct sl_thread {
 	 * that never move (pointers into them stay valid) */
 	struct stackseg *seg;
 	int cdepth;                /* nesting of equality/repr recursion */
+	uintptr_t cbase;           /* C stack address at the outermost call (0 = none active) */
 };
 
 struct stackseg {
@@ -93,6 +95,8 @@ static inline void sl_stack_pop(sl_thread *th, struct stackmark mark)
 }
 
 /* alloc.c */
+void *sl_alloc_root(size_t n);   /* zeroed memory the collector scans but never frees */
+void sl_free_root(void *p);
 sl_value sl_char_string(int c);  /* one-byte string (c < 0: "") */
 uint32_t sl_hash_bytes(const void *p, size_t n);
 

@@ -14,6 +14,21 @@ sl_value sl_lib_rewrap(sl_thread *th, const char *name)
 	return sl_error(th, "%s: %s", name, copy);
 }
 
+int sl_lib_no_kwargs(sl_thread *th, const struct sl_args *a)
+{
+	if (a->nkw == 0)
+		return 0;
+	sl_error(th, "%s does not accept keyword arguments", a->name);
+	return -1;
+}
+
+int sl_lib_kw_only(sl_thread *th, const struct sl_args *a, const char *spec, void *out)
+{
+	struct sl_args k = *a;
+	k.npos = 0;
+	return sl_unpack(th, &k, spec, out);
+}
+
 int sl_lib_want_iterable(sl_thread *th, const char *fn, const char *param, int pos, sl_value v)
 {
 	if (sl_iterable(v))
@@ -61,16 +76,6 @@ int sl_lib_indices(sl_thread *th, sl_value start, sl_value end, size_t len, size
 	*s = clamp(lo, len);
 	*e = clamp(hi, len);
 	return 0;
-}
-
-const char *sl_lib_str_arg(sl_thread *th, const char *fn, int pos, sl_value v, size_t *len)
-{
-	if (sl_kind(v) != SL_KSTRING) {
-		sl_error(th, "%s: for parameter %d: got %s, want string", fn, pos, sl_type_name(v));
-		return NULL;
-	}
-	*len = sl_str_len(v);
-	return sl_str_data(v);
 }
 
 sl_value *sl_lib_to_array(sl_thread *th, sl_value v, size_t *n)

@@ -12,7 +12,9 @@
 struct parser {
 	struct scanner s;
 	struct sl_cerr *err;
+	int depth;         /* expression nesting, bounded to protect the C stack */
 };
+#define MAX_NESTING 400
 
 struct node *node_new(int kind, int line, int col)
 {
@@ -194,7 +196,14 @@ static struct node *parse_test(struct parser *p)
 {
 	if (TOK == T_LAMBDA)
 		return parse_lambda(p, true);
+	if (++p->depth > MAX_NESTING) {
+		if (!failed(p))
+			perr(p, "expression nested too deeply");
+		p->depth--;
+		return bad(p);
+	}
 	struct node *x = parse_test_prec(p, 0);
+	p->depth--;
 	if (TOK == T_IF) {
 		int line = p->s.tline, col = p->s.tcol;
 		next(p);
@@ -265,21 +274,32 @@ static enum sl_op tok_op(enum tok t)
 	}
 }
 
+/* parse_test_prec parses operators of precedence >= prec by precedence
+ * climbing: a unary `not` (level 2) or a primary, then binary operators
+ * while they bind at least as tightly as prec. */
 static struct node *parse_test_prec(struct parser *p, int prec)
 {
-	if (prec >= NLEVELS)
-		return parse_primary_suffix(p);
-	if (TOK == T_NOT && prec == 2) {
+	struct node *x;
+	if (TOK == T_NOT && prec <= 2) {
 		struct node *n = node_new(N_UNARY, p->s.tline, p->s.tcol);
 		next(p);
 		n->op = SL_OP_NOT;
-		n->x = parse_test_prec(p, prec);
-		return n;
-	}
-	struct node *x = parse_test_prec(p, prec + 1);
+		if (++p->depth > MAX_NESTING) {
+			if (!failed(p))
+				perr(p, "expression nested too deeply");
+			n->x = bad(p);
+		} else
+			n->x = parse_test_prec(p, 2);
+		p->depth--;
+		x = n;
+	} else
+		x = parse_primary_suffix(p);
+	int lastprec = -1;
 	enum tok prevop = T_ILLEGAL;
-	for (bool first = true;; first = false) {
+	for (;;) {
 		if (TOK == T_NOT) {
+			if (prec > 3)
+				return x; /* `not in` binds at level 3 */
 			next(p);
 			if (TOK != T_IN) {
 				if (!failed(p)) {
@@ -291,9 +311,9 @@ static struct node *parse_test_prec(struct parser *p, int prec)
 			p->s.tok = T_NOT_IN;
 		}
 		int opprec = precedence(TOK);
-		if (opprec < prec)
+		if (opprec < prec || opprec == 2)
 			return x;
-		if (!first && opprec == 3) {
+		if (opprec == 3 && lastprec == 3) {
 			perr(p, "%s does not associate with %s (use parens)", sl_tok_names[prevop], sl_tok_names[TOK]);
 			return x;
 		}
@@ -306,6 +326,7 @@ static struct node *parse_test_prec(struct parser *p, int prec)
 		b->y = parse_test_prec(p, opprec + 1);
 		x = b;
 		prevop = op;
+		lastprec = opprec;
 	}
 }
 
@@ -445,7 +466,13 @@ static struct node *parse_primary(struct parser *p)
 		n = node_new(N_UNARY, p->s.tline, p->s.tcol);
 		n->op = TOK == T_MINUS ? SL_OP_NEG : TOK == T_PLUS ? SL_OP_POS : SL_OP_INVERT;
 		next(p);
-		n->x = parse_primary_suffix(p);
+		if (++p->depth > MAX_NESTING) {
+			if (!failed(p))
+				perr(p, "expression nested too deeply");
+			n->x = bad(p);
+		} else
+			n->x = parse_primary_suffix(p);
+		p->depth--;
 		return n;
 	}
 	default:
@@ -758,6 +785,7 @@ struct funcode *sl_parse_file(const char *path, const char *src, size_t len, str
 {
 	struct parser p;
 	p.err = err;
+	p.depth = 0;
 	scan_init(&p.s, path, src, len, err);
 	struct funcode *top = sl_alloc(sizeof *top);
 	top->name = sl_intern("<toplevel>", 10);
@@ -778,6 +806,7 @@ struct node *sl_parse_expr(const char *path, const char *src, size_t len, struct
 {
 	struct parser p;
 	p.err = err;
+	p.depth = 0;
 	scan_init(&p.s, path, src, len, err);
 	next(&p);
 	struct node *e = parse_expr(&p, false);

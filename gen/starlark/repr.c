@@ -6,19 +6,21 @@
 
 #include <string.h>
 
-/* A chain of containers being printed, to detect cycles. */
+/* Containers being printed carry SL_FLAG_PRINTING, so a cycle is seen in
+ * O(1); nesting deeper than MAX_DEPTH prints as "..." to bound the C stack. */
 struct seen {
-	sl_value v;
-	const struct seen *up;
+	int depth;
 };
+#define MAX_DEPTH 2000
 
-static bool is_seen(const struct seen *s, sl_value v)
+static bool enter(sl_value v)
 {
-	for (; s; s = s->up)
-		if (s->v == v)
-			return true;
-	return false;
+	if (v->flags & SL_FLAG_PRINTING)
+		return false;
+	v->flags |= SL_FLAG_PRINTING;
+	return true;
 }
+static void leave(sl_value v) { v->flags &= (uint16_t)~SL_FLAG_PRINTING; }
 
 /* utf8_len: length of the valid UTF-8 sequence at p, or 0. */
 static int utf8_len(const unsigned char *p, size_t n)
@@ -101,7 +103,11 @@ static void write_value(sl_value v, struct sl_buf *b, bool str, const struct see
 		sl_buf_printf(b, "%lld", (long long)sl_smallint_get(v));
 		return;
 	}
-	struct seen here = {v, seen};
+	struct seen here = {seen ? seen->depth + 1 : 1};
+	if (here.depth > MAX_DEPTH) {
+		sl_buf_adds(b, "...");
+		return;
+	}
 	switch (v->kind) {
 	case SL_KNONE: sl_buf_adds(b, "None"); return;
 	case SL_KBOOL: sl_buf_adds(b, v == SL_TRUE ? "True" : "False"); return;
@@ -117,13 +123,14 @@ static void write_value(sl_value v, struct sl_buf *b, bool str, const struct see
 		sl_quote(SL_STR(v)->data, SL_STR(v)->len, true, b);
 		return;
 	case SL_KLIST:
-		if (is_seen(seen, v)) {
+		if (!enter(v)) {
 			sl_buf_adds(b, "[...]");
 			return;
 		}
 		sl_buf_addc(b, '[');
 		write_seq(SL_LIST(v)->items, SL_LIST(v)->len, b, &here);
 		sl_buf_addc(b, ']');
+		leave(v);
 		return;
 	case SL_KTUPLE:
 		sl_buf_addc(b, '(');
@@ -133,7 +140,7 @@ static void write_value(sl_value v, struct sl_buf *b, bool str, const struct see
 		sl_buf_addc(b, ')');
 		return;
 	case SL_KDICT: {
-		if (is_seen(seen, v)) {
+		if (!enter(v)) {
 			sl_buf_adds(b, "{...}");
 			return;
 		}
@@ -149,10 +156,11 @@ static void write_value(sl_value v, struct sl_buf *b, bool str, const struct see
 			write_value(x, b, false, &here);
 		}
 		sl_buf_addc(b, '}');
+		leave(v);
 		return;
 	}
 	case SL_KSET: {
-		if (is_seen(seen, v)) {
+		if (!enter(v)) {
 			sl_buf_adds(b, "set(...)");
 			return;
 		}
@@ -166,6 +174,7 @@ static void write_value(sl_value v, struct sl_buf *b, bool str, const struct see
 			write_value(k, b, false, &here);
 		}
 		sl_buf_adds(b, "])");
+		leave(v);
 		return;
 	}
 	case SL_KRANGE: {
@@ -187,10 +196,6 @@ static void write_value(sl_value v, struct sl_buf *b, bool str, const struct see
 		return;
 	case SL_KSTRUCT: {
 		struct sl_struct *s = SL_STRUCT(v);
-		if (is_seen(seen, v)) {
-			sl_buf_adds(b, "struct(...)");
-			return;
-		}
 		if (s->ctor && sl_kind(s->ctor) == SL_KSTRING)
 			sl_buf_add(b, sl_str_data(s->ctor), sl_str_len(s->ctor));
 		else

@@ -111,10 +111,17 @@ static enum tok keyword(const char *p, size_t n)
 		{"lambda", T_LAMBDA}, {"load", T_LOAD}, {"not", T_NOT}, {"or", T_OR},
 		{"pass", T_PASS}, {"return", T_RETURN}, {"while", T_WHILE},
 	};
-	if (n < 2 || n > 8)
+	if (n < 2 || n > 8 || p[0] < 'a' || p[0] > 'w')
+		return T_IDENT;
+	/* keywords start with one of a b c d e f i l n o p r w */
+	static const uint32_t starts = 1u << ('a' - 'a') | 1u << ('b' - 'a') | 1u << ('c' - 'a') |
+		1u << ('d' - 'a') | 1u << ('e' - 'a') | 1u << ('f' - 'a') | 1u << ('i' - 'a') |
+		1u << ('l' - 'a') | 1u << ('n' - 'a') | 1u << ('o' - 'a') | 1u << ('p' - 'a') |
+		1u << ('r' - 'a') | 1u << ('w' - 'a');
+	if (!(starts >> (p[0] - 'a') & 1))
 		return T_IDENT;
 	for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
-		if (kw[i].s[0] == p[0] && strlen(kw[i].s) == n && memcmp(kw[i].s, p, n) == 0)
+		if (kw[i].s[0] == p[0] && strncmp(kw[i].s, p, n) == 0 && kw[i].s[n] == 0)
 			return kw[i].t;
 	return T_IDENT;
 }
@@ -136,6 +143,18 @@ static void scan_string(struct scanner *s, const char *start, const char *p, boo
 	char q = *p;
 	bool triple = p + 2 < s->end && p[1] == q && p[2] == q;
 	p += triple ? 3 : 1;
+	if (!triple) {
+		/* fast path: a one-line literal without escapes */
+		const char *e = p;
+		while (e < s->end && *e != q && *e != '\\' && *e != '\n' && *e != '\r')
+			e++;
+		if (e < s->end && *e == q) {
+			s->p = e + 1;
+			s->tok = bytes ? T_BYTES : T_STRING;
+			s->val = bytes ? sl_bytes(p, (size_t)(e - p)) : sl_string(p, (size_t)(e - p));
+			return;
+		}
+	}
 	struct sl_buf b = SL_BUF_INIT;
 	sl_buf_add(&b, "", 0);
 	for (;;) {

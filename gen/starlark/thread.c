@@ -14,14 +14,10 @@ sl_value sl_eval_node(sl_thread *th, struct node *e, struct sl_module *m);
 /* ---- threads ---- */
 sl_thread *sl_thread_new(void)
 {
-	sl_thread *th = calloc(1, sizeof *th);
-	if (!th)
-		abort();
+	sl_thread *th = sl_alloc_root(sizeof *th);
 	th->maxdepth = 1000;
 	size_t cap = 4096;
-	th->seg = malloc(sizeof *th->seg + cap * sizeof(sl_value));
-	if (!th->seg)
-		abort();
+	th->seg = sl_alloc_root(sizeof *th->seg + cap * sizeof(sl_value));
 	th->seg->prev = th->seg->next = NULL;
 	th->seg->cap = cap;
 	th->seg->sp = 0;
@@ -37,13 +33,14 @@ void sl_thread_free(sl_thread *th)
 		s = s->prev;
 	while (s) {
 		struct stackseg *n = s->next;
-		free(s);
+		sl_free_root(s);
 		s = n;
 	}
 	sl_buf_free(&th->errmsg);
 	sl_buf_free(&th->ecall);
-	free(th->tb);
-	free(th);
+	if (th->tb)
+		sl_free_root(th->tb);
+	sl_free_root(th);
 }
 
 void sl_thread_set_name(sl_thread *th, const char *name) { th->name = name; }
@@ -91,8 +88,9 @@ static void capture_traceback(sl_thread *th)
 	int n = 0;
 	for (struct frame *f = th->top; f; f = f->parent)
 		n++;
-	free(th->tb);
-	th->tb = n ? calloc((size_t)n, sizeof *th->tb) : NULL;
+	if (th->tb)
+		sl_free_root(th->tb);
+	th->tb = n ? sl_alloc_root((size_t)n * sizeof *th->tb) : NULL;
 	th->ntb = 0;
 	for (struct frame *f = th->top; f; f = f->parent) {
 		struct sl_frame_info *fi = &th->tb[th->ntb++];
@@ -132,7 +130,8 @@ void sl_error_compile(sl_thread *th, const char *path, int line, int col, const 
 	sl_buf_free(&th->errmsg);
 	sl_buf_adds(&th->errmsg, msg);
 	th->err = true;
-	free(th->tb);
+	if (th->tb)
+		sl_free_root(th->tb);
 	th->tb = NULL;
 	th->ntb = 0;
 	th->ecpath = path;
@@ -158,7 +157,8 @@ void sl_error_clear(sl_thread *th)
 {
 	th->err = false;
 	sl_buf_free(&th->errmsg);
-	free(th->tb);
+	if (th->tb)
+		sl_free_root(th->tb);
 	th->tb = NULL;
 	th->ntb = 0;
 	th->ecpath = NULL;
@@ -216,8 +216,8 @@ static void universe_init(void)
 	size_t n = 0;
 	while (sl_universe[n].name)
 		n++;
-	univ_names = calloc(n + 3, sizeof *univ_names);
-	univ_values = calloc(n + 3, sizeof *univ_values);
+	univ_names = sl_alloc_root((n + 3) * sizeof *univ_names);
+	univ_values = sl_alloc_root((n + 3) * sizeof *univ_values);
 	for (size_t i = 0; i < n; i++) {
 		univ_names[i] = sl_intern(sl_universe[i].name, strlen(sl_universe[i].name));
 		univ_values[i] = sl_builtin_new(sl_universe[i].name, sl_universe[i].fn, NULL);

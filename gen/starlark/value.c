@@ -5,6 +5,7 @@
 #include "starlark/internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct sl_obj sl_none_obj = {SL_KNONE, 1, 0, 0};
@@ -196,64 +197,87 @@ const char *sl_func_name(sl_value fn)
 }
 
 /* ---- freezing ---- */
-void sl_freeze(sl_value v)
+/* Freezing walks the object graph with an explicit work list, so deeply
+ * nested data cannot exhaust the C stack. */
+struct work {
+	sl_value *v;
+	size_t n, cap;
+};
+
+static void push(struct work *w, sl_value v)
 {
-	if (sl_is_smallint(v) || v->frozen)
+	if (!v || sl_is_smallint(v) || v->frozen)
 		return;
 	v->frozen = 1;
-	switch (v->kind) {
-	case SL_KLIST:
-		for (size_t i = 0; i < SL_LIST(v)->len; i++)
-			sl_freeze(SL_LIST(v)->items[i]);
-		break;
-	case SL_KTUPLE:
-		for (size_t i = 0; i < SL_TUPLE(v)->len; i++)
-			sl_freeze(SL_TUPLE(v)->items[i]);
-		break;
-	case SL_KDICT: case SL_KSET: {
-		struct sl_hashtab *t = &SL_DICT(v)->t;
-		for (uint32_t i = 0; i < t->used; i++)
-			if (t->entries[i].key) {
-				sl_freeze(t->entries[i].key);
-				if (v->kind == SL_KDICT)
-					sl_freeze(t->entries[i].value);
-			}
-		break;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		sl_value *nv = realloc(w->v, w->cap * sizeof *nv);
+		if (!nv)
+			abort();
+		w->v = nv;
 	}
-	case SL_KFUNCTION: {
-		struct sl_function *f = (struct sl_function *)v;
-		for (int i = 0; i < f->code->nparams; i++)
-			if (f->defaults && f->defaults[i])
-				sl_freeze(f->defaults[i]);
-		for (int i = 0; i < f->code->nfree; i++)
-			if (f->freevars[i]->v)
-				sl_freeze(f->freevars[i]->v);
-		break;
+	w->v[w->n++] = v;
+}
+
+void sl_freeze(sl_value v0)
+{
+	if (sl_is_smallint(v0) || v0->frozen)
+		return;
+	struct work w = {0};
+	push(&w, v0);
+	while (w.n) {
+		sl_value v = w.v[--w.n];
+		switch (v->kind) {
+		case SL_KLIST:
+			for (size_t i = 0; i < SL_LIST(v)->len; i++)
+				push(&w, SL_LIST(v)->items[i]);
+			break;
+		case SL_KTUPLE:
+			for (size_t i = 0; i < SL_TUPLE(v)->len; i++)
+				push(&w, SL_TUPLE(v)->items[i]);
+			break;
+		case SL_KDICT: case SL_KSET: {
+			struct sl_hashtab *t = &SL_DICT(v)->t;
+			for (uint32_t i = 0; i < t->used; i++)
+				if (t->entries[i].key) {
+					push(&w, t->entries[i].key);
+					if (v->kind == SL_KDICT)
+						push(&w, t->entries[i].value);
+				}
+			break;
+		}
+		case SL_KFUNCTION: {
+			struct sl_function *f = (struct sl_function *)v;
+			for (int i = 0; i < f->code->nparams; i++)
+				if (f->defaults)
+					push(&w, f->defaults[i]);
+			for (int i = 0; i < f->code->nfree; i++)
+				push(&w, f->freevars[i]->v);
+			break;
+		}
+		case SL_KBUILTIN:
+			push(&w, SL_BUILTIN(v)->recv);
+			break;
+		case SL_KSTRUCT:
+			for (size_t i = 0; i < SL_STRUCT(v)->n; i++)
+				push(&w, SL_STRUCT(v)->values[i]);
+			break;
+		case SL_KMODULE: {
+			struct sl_module *m = (struct sl_module *)v;
+			for (int i = 0; i < m->nglobals; i++)
+				push(&w, m->globals[i]);
+			push(&w, m->members);
+			break;
+		}
+		case SL_KOPAQUE:
+			if (SL_OPAQUE(v)->type->freeze)
+				SL_OPAQUE(v)->type->freeze(v);
+			break;
+		default:
+			break;
+		}
 	}
-	case SL_KBUILTIN:
-		if (SL_BUILTIN(v)->recv)
-			sl_freeze(SL_BUILTIN(v)->recv);
-		break;
-	case SL_KSTRUCT:
-		for (size_t i = 0; i < SL_STRUCT(v)->n; i++)
-			sl_freeze(SL_STRUCT(v)->values[i]);
-		break;
-	case SL_KMODULE: {
-		struct sl_module *m = (struct sl_module *)v;
-		for (int i = 0; i < m->nglobals; i++)
-			if (m->globals[i])
-				sl_freeze(m->globals[i]);
-		if (m->members)
-			sl_freeze(m->members);
-		break;
-	}
-	case SL_KOPAQUE:
-		if (SL_OPAQUE(v)->type->freeze)
-			SL_OPAQUE(v)->type->freeze(v);
-		break;
-	default:
-		break;
-	}
+	free(w.v);
 }
 
 int sl_check_mutable(sl_thread *th, sl_value v, const char *verb)
@@ -275,8 +299,19 @@ int sl_check_mutable(sl_thread *th, sl_value v, const char *verb)
 /* ---- hashing ---- */
 static uint32_t mix(uint32_t h, uint32_t x) { return (h ^ x) * 16777619u; }
 
+static int hash_depth(sl_thread *th, sl_value v, uint32_t *out, int depth);
+
 int sl_hash(sl_thread *th, sl_value v, uint32_t *out)
 {
+	return hash_depth(th, v, out, 0);
+}
+
+static int hash_depth(sl_thread *th, sl_value v, uint32_t *out, int depth)
+{
+	if (depth > MAX_CMP_DEPTH) {
+		sl_error(th, "hash exceeded maximum recursion depth");
+		return -1;
+	}
 	if (sl_is_smallint(v)) {
 		*out = sl_int_hash(v);
 		return 0;
@@ -314,7 +349,7 @@ int sl_hash(sl_thread *th, sl_value v, uint32_t *out)
 		uint32_t h = 2166136261u;
 		for (size_t i = 0; i < SL_TUPLE(v)->len; i++) {
 			uint32_t x;
-			if (sl_hash(th, SL_TUPLE(v)->items[i], &x) < 0)
+			if (hash_depth(th, SL_TUPLE(v)->items[i], &x, depth + 1) < 0)
 				return -1;
 			h = mix(h, x);
 		}
@@ -333,7 +368,7 @@ int sl_hash(sl_thread *th, sl_value v, uint32_t *out)
 		uint32_t h = 2166136261u;
 		for (size_t i = 0; i < SL_STRUCT(v)->n; i++) {
 			uint32_t x;
-			if (sl_hash(th, SL_STRUCT(v)->values[i], &x) < 0)
+			if (hash_depth(th, SL_STRUCT(v)->values[i], &x, depth + 1) < 0)
 				return -1;
 			h = mix(mix(h, SL_STR(SL_STRUCT(v)->names[i])->hash), x);
 		}

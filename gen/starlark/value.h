@@ -205,6 +205,11 @@ void *sl_alloc(size_t n);
 /* sl_alloc_obj allocates an object of size n with its header set. */
 void *sl_alloc_obj(size_t n, enum sl_kind kind);
 char *sl_strdup(const char *s);
+/* sl_gc_enable turns garbage collection of values on or off (default off).
+ * With it on, values must be reachable from the C stack, static storage,
+ * interpreter threads/modules or sl_alloc'd memory — the collector does
+ * not look inside malloc'd memory.  No effect in sanitizer builds. */
+void sl_gc_enable(bool on);
 
 /* ---- growable string buffer (malloc-backed; sl_buf_free or sl_buf_string releases it) ---- */
 struct sl_buf {

@@ -21,7 +21,6 @@ struct yoe_eval {
 	bool peeking;
 	const char *peek_name;    /* module_info(name=) seen while peeking */
 	struct strlist peek_deps; /* deps as "url\x1fref\x1fpath\x1flocal\x1fcommit" */
-	bool local_mode;          /* running local.star */
 	struct strmap modpos;     /* "%p" of a module() struct → its struct yoe_pos* */
 };
 
@@ -105,5 +104,6 @@ sl_value yoe_bi_local(sl_thread *th, const struct sl_args *a);
 /* ctx.c */
 sl_value yoe_make_ctx(struct yoe_eval *ev);
 void yoe_ctx_sync_provides(struct yoe_eval *ev);
+void yoe_ctx_mirror_back(struct yoe_eval *ev);
 
 #endif

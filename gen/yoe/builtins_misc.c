@@ -184,6 +184,21 @@ void yoe_ctx_sync_provides(struct yoe_eval *ev)
 	free(k);
 }
 
+/* yoe_ctx_mirror_back: Starlark code may have written to ctx.provides; as
+ * in the original, what the dict holds after the images phase is the table. */
+void yoe_ctx_mirror_back(struct yoe_eval *ev)
+{
+	struct yoe_project *p = ev->p;
+	sl_value k, v;
+	for (size_t pos = 0; sl_dict_next(ev->ctx_provides, &pos, &k, &v);) {
+		if (sl_kind(k) != SL_KSTRING || sl_kind(v) != SL_KSTRING)
+			continue;
+		const char *cur = sm_get(&p->provides, sl_str_data(k));
+		if (!cur || strcmp(cur, sl_str_data(v)))
+			sm_put(&p->provides, ar_strdup(&p->arena, sl_str_data(k)), ar_strdup(&p->arena, sl_str_data(v)));
+	}
+}
+
 /* ---- the predeclared table ---- */
 
 static const struct sl_builtin_def table[] = {

@@ -153,7 +153,7 @@ sl_value yoe_bi_task(sl_thread *th, const struct sl_args *a)
 	return yoe_make_struct(th, "task", names, vals, n);
 }
 
-static int task_from(sl_thread *th, const char *fn, sl_value t, struct yoe_task *out)
+static void task_from(sl_thread *th, sl_value t, struct yoe_task *out)
 {
 	struct yoe_project *p = EV(th)->p;
 	sl_value v;
@@ -187,8 +187,6 @@ static int task_from(sl_thread *th, const char *fn, sl_value t, struct yoe_task 
 			*st = (struct yoe_step){.kind = YS_FN, .text = ar_strdup(&p->arena, sl_func_name(e)),
 			                        .src = "", .dest = "", .base_dir = ""};
 	}
-	(void)fn;
-	return 0;
 }
 
 /* ---- extra keywords → JSON-like values ---- */
@@ -336,8 +334,20 @@ static sl_value do_register(sl_thread *th, const struct sl_args *a, const char *
 				         *yoe_ctor(t) ? yoe_ctor(t) : sl_type_name(t));
 				goto fail;
 			}
-			task_from(th, fn, t, &u->tasks[u->ntasks++]);
+			task_from(th, t, &u->tasks[u->ntasks++]);
 		}
+	}
+	/* unknown keywords stay extra data (as in the original), but a near
+	 * miss of a known one is almost always a typo: say so */
+	for (size_t i = 0; i < extra.n; i++) {
+		const char *k = sl_str_data(extra.names[i]);
+		for (struct yoe_kw *c = kw; c->name; c++)
+			if (edit_distance(k, c->name) == 1 && strlen(k) >= 3) {
+				struct yoe_pos here = yoe_here(ev);
+				yoe_warn(p, &here, "%s \"%s\": keyword \"%s\" is kept as extra data; did you mean \"%s\"?", fn,
+				         name, k, c->name);
+				break;
+			}
 	}
 	if (extra.n) {
 		u->extra_keys = ar_alloc(&p->arena, extra.n * sizeof *u->extra_keys);

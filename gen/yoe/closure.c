@@ -16,11 +16,6 @@ struct cnode {
 	bool done;
 };
 
-static int cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int yoe_closure(struct yoe_project *p, const struct strlist *roots, const char *distro,
                 struct strlist *out)
 {
@@ -121,6 +116,5 @@ int yoe_closure(struct yoe_project *p, const struct strlist *roots, const char *
 	free(nodes);
 	free(queue.v);
 	sm_free(&seen);
-	(void)cmpstr;
 	return rc;
 }

@@ -20,7 +20,29 @@ struct builder {
 	size_t n, cap;
 	struct yoe_unit ***out;       /* per node: dep units (malloc'd) */
 	size_t *nout, *capout;
+	struct strmap looked;         /* name → resolved unit, or &missing */
+	struct strmap rclos;          /* unit name → struct rclosure* (runtime closures) */
 };
+
+/* the runtime closure of one unit in this distro (itself excluded) */
+struct rclosure {
+	struct yoe_unit **v;
+	size_t n;
+};
+
+static struct yoe_unit missing;
+
+/* lookup memoizes yoe_lookup for the graph's distro: the same names are
+ * looked up from many units. */
+static struct yoe_unit *lookup(struct builder *b, const char *name)
+{
+	struct yoe_unit *u = sm_get(&b->looked, name);
+	if (u)
+		return u == &missing ? NULL : u;
+	u = yoe_lookup(b->p, name, b->distro);
+	sm_put(&b->looked, name, u ? u : &missing);
+	return u;
+}
 
 static int add_node(struct builder *b, struct yoe_unit *u)
 {
@@ -86,9 +108,13 @@ static const char *dep_hint(struct yoe_project *p, const char *name)
 	return s ? ar_printf(&p->arena, " (did you mean \"%s\"?)", s) : "";
 }
 
-/* runtime closure of unit d (resolved in distro), added as edges of node */
-static void add_runtime_of(struct builder *b, int node, struct yoe_unit *d)
+/* rclosure_of: the runtime closure of d (breadth first, missing names
+ * skipped: the image closure reports them), computed once per unit. */
+static struct rclosure *rclosure_of(struct builder *b, struct yoe_unit *d)
 {
+	struct rclosure *c = sm_get(&b->rclos, d->name);
+	if (c)
+		return c;
 	struct strmap seen = {0};
 	struct yoe_unit **q = malloc(sizeof *q * 16);
 	size_t qn = 0, qc = 16;
@@ -98,20 +124,33 @@ static void add_runtime_of(struct builder *b, int node, struct yoe_unit *d)
 		struct strlist rd = {0};
 		yoe_deps_for(q[i], b->distro, true, &rd);
 		for (size_t j = 0; j < rd.n; j++) {
-			struct yoe_unit *r = yoe_lookup(b->p, rd.v[j], b->distro);
+			struct yoe_unit *r = lookup(b, rd.v[j]);
 			if (!r || sm_get(&seen, r->name))
 				continue;
 			sm_put(&seen, r->name, r);
 			if (qn == qc)
 				q = realloc(q, (qc *= 2) * sizeof *q);
 			q[qn++] = r;
-			if (r != b->nodes[node])
-				add_edge(b, node, r);
 		}
 		free(rd.v);
 	}
-	free(q);
 	sm_free(&seen);
+	c = ar_alloc(&b->p->arena, sizeof *c);
+	c->n = qn - 1;
+	c->v = ar_alloc(&b->p->arena, (qn + 1) * sizeof *c->v);
+	memcpy(c->v, q + 1, (qn - 1) * sizeof *c->v);
+	free(q);
+	sm_put(&b->rclos, d->name, c);
+	return c;
+}
+
+/* runtime closure of unit d, added as edges of node */
+static void add_runtime_of(struct builder *b, int node, struct yoe_unit *d)
+{
+	struct rclosure *c = rclosure_of(b, d);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i] != b->nodes[node])
+			add_edge(b, node, c->v[i]);
 }
 
 static int expand(struct builder *b, int i)
@@ -127,7 +166,7 @@ static int expand(struct builder *b, int i)
 			sv_push(&names, u->artifacts.v[k]);
 	int rc = 0;
 	for (size_t k = 0; k < names.n && !rc; k++) {
-		struct yoe_unit *d = yoe_lookup(p, names.v[k], b->distro);
+		struct yoe_unit *d = lookup(b, names.v[k]);
 		if (!d) {
 			rc = yoe_error(p, &u->pos, "unit \"%s\" depends on \"%s\", which does not exist%s%s%s%s",
 			               u->name, names.v[k], *b->distro ? " in distro \"" : "",
@@ -353,6 +392,8 @@ int yoe_dag_build(struct yoe_project *p, const char *distro, bool all, struct yo
 	free(b.capout);
 	free(b.nodes);
 	sm_free(&b.idx);
+	sm_free(&b.looked);
+	sm_free(&b.rclos);
 	return rc;
 }
 

@@ -78,22 +78,19 @@ static int to_strlist(sl_thread *th, const char *fn, const char *key, sl_value v
 	return 0;
 }
 
-static int cmpidx_keys;
-static const char **sort_keys_tmp;
-static int cmp_idx(const void *a, const void *b)
-{
-	(void)cmpidx_keys;
-	return strcmp(sort_keys_tmp[*(const size_t *)a], sort_keys_tmp[*(const size_t *)b]);
-}
-
-/* sorted_order returns a permutation sorting keys. */
+/* sorted_order returns a permutation sorting keys (insertion sort: dicts
+ * given to builtins are small). */
 static size_t *sorted_order(const char **keys, size_t n)
 {
 	size_t *ix = malloc((n + 1) * sizeof *ix);
-	for (size_t i = 0; i < n; i++)
-		ix[i] = i;
-	sort_keys_tmp = keys;
-	qsort(ix, n, sizeof *ix, cmp_idx);
+	for (size_t i = 0; i < n; i++) {
+		size_t at = i;
+		while (at && strcmp(keys[ix[at - 1]], keys[i]) > 0) {
+			ix[at] = ix[at - 1];
+			at--;
+		}
+		ix[at] = i;
+	}
 	return ix;
 }
 

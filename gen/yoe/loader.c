@@ -7,6 +7,9 @@
 #include "yoe/builtins.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,12 +49,59 @@ static int capture(struct yoe_eval *ev)
 	return -1;
 }
 
-/* exec runs one file (no capture: a load failure propagates to the loader). */
-static struct sl_module *exec(struct yoe_eval *ev, struct yoe_file *f, sl_value pre, unsigned opts)
+/* read_at reads name relative to the open directory dfd (a directory walk
+ * opens thousands of files: this spares the kernel the full path lookup
+ * each time), or path itself when dfd < 0. */
+static char *read_at(int dfd, const char *name, const char *path, size_t *len)
+{
+	if (dfd < 0)
+		return read_file(path, len);
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *buf = malloc(cap + 1);
+	for (;;) {
+		if (n + 1 >= cap) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		ssize_t r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r < 0) {
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+		n += (size_t)r;
+		if (n + 1 == cap && (off_t)n == st.st_size)
+			break; /* all of it: skip the read that would return 0 */
+	}
+	close(fd);
+	if (buf) {
+		buf[n] = '\0';
+		*len = n;
+	}
+	return buf;
+}
+
+/* exec runs one file (no capture: a load failure propagates to the loader).
+ * dfd/name: the file's directory and name when the walk has it open. */
+static struct sl_module *exec_at(struct yoe_eval *ev, struct yoe_file *f, sl_value pre, unsigned opts,
+                                 int dfd, const char *name)
 {
 	struct yoe_project *p = ev->p;
 	size_t len;
-	char *src = read_file(f->path, &len);
+	char *src = read_at(dfd, name, f->path, &len);
 	if (!src) {
 		sl_error(ev->th, "cannot read %s", yoe_display_path(p, f->path));
 		f->state = 3;
@@ -70,6 +120,11 @@ static struct sl_module *exec(struct yoe_eval *ev, struct yoe_file *f, sl_value 
 	f->state = m ? 2 : 3;
 	f->globals = m;
 	return m;
+}
+
+static struct sl_module *exec(struct yoe_eval *ev, struct yoe_file *f, sl_value pre, unsigned opts)
+{
+	return exec_at(ev, f, pre, opts, -1, NULL);
 }
 
 static const char *module_root_of(struct yoe_project *p, const char *file)
@@ -150,7 +205,7 @@ static struct sl_module *load_cb(sl_thread *th, const char *label, void *ud)
 /* run_top executes a top-level (walked or named) file, unless a load()
  * already ran it.  canonical: path is known to be a realpath already (the
  * walk only descends real directories from a canonical root). */
-static int run_top(struct yoe_eval *ev, const char *path, bool canonical)
+static int run_top_at(struct yoe_eval *ev, const char *path, bool canonical, int dfd, const char *name)
 {
 	struct yoe_project *p = ev->p;
 	struct yoe_file *f;
@@ -167,9 +222,14 @@ static int run_top(struct yoe_eval *ev, const char *path, bool canonical)
 		return 0;
 	p->cur_file = f->path;
 	sl_thread_set_load(ev->th, load_cb, ev);
-	struct sl_module *m = exec(ev, f, ev->pre, 0);
+	struct sl_module *m = exec_at(ev, f, ev->pre, 0, dfd, name);
 	p->cur_file = "";
 	return m ? 0 : capture(ev);
+}
+
+static int run_top(struct yoe_eval *ev, const char *path, bool canonical)
+{
+	return run_top_at(ev, path, canonical, -1, NULL);
 }
 
 static int cmpstr(const void *a, const void *b)
@@ -196,7 +256,6 @@ static int walk(struct yoe_eval *ev, const char *dir)
 			memcpy(s + 1, e->d_name, n + 1);
 			sv_push(&names, s + 1);
 		}
-	closedir(d);
 	if (names.n > 1)
 		qsort(names.v, names.n, sizeof *names.v, cmpstr);
 	for (size_t i = 0; i < names.n; i++)
@@ -220,11 +279,12 @@ static int walk(struct yoe_eval *ev, const char *dir)
 		if (type == DT_DIR)
 			rc = walk(ev, full);
 		else if (star && type == DT_REG)
-			rc = run_top(ev, full, true);
+			rc = run_top_at(ev, full, true, dirfd(d), names.v[i]);
 		else if (star && type == DT_LNK)
 			rc = run_top(ev, full, false);
 	}
 	free(types.v);
+	closedir(d);
 	free(names.v);
 	return rc;
 }
@@ -379,6 +439,7 @@ static int load_all(struct yoe_eval *ev)
 	yoe_ctx_sync_provides(ev);
 	if (phase(ev, "images") < 0)
 		return -1;
+	yoe_ctx_mirror_back(ev);
 	if (validate(p) < 0)
 		return -1;
 	if (*p->local_image) {

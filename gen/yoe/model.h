@@ -117,7 +117,6 @@ struct yoe_unit {
 	const char *defined_in;      /* directory of the top-level file that ran */
 	const char *file;            /* that top-level .star file */
 	struct yoe_pos pos;          /* the unit()/image() call (innermost frame in `file`) */
-	struct strlist star_files;   /* every .star whose text shaped this unit: file + loaded classes, sorted */
 
 	/* resolution results */
 	struct yoe_unit *shadowed_by; /* set when a higher-priority unit of the same name won */
@@ -228,7 +227,8 @@ struct yoe_project {
 	const char *cur_file;        /* top-level file executing */
 	const char *phase;           /* "project", "machines", … */
 	struct strmap files;         /* canonical path → struct yoe_file* */
-	struct strmap hashcache;     /* XXH3 stat fingerprint (hex) → SHA-256 hex */
+	struct strmap hashcache;     /* XXH3 stat fingerprint (hex) → SHA-256 hex, as loaded */
+	struct strmap hashused;      /* the entries this run used (what gets saved) */
 	struct strmap walked_dirs;   /* every directory the phase walks listed */
 	bool hashcache_loaded, hashcache_dirty;
 	/* the error that stopped evaluation/resolution, or NULL */

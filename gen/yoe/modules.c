@@ -86,8 +86,7 @@ static void peek(struct yoe_eval *ev, struct yoe_module *m, sl_value pre_peek)
 	if (!src)
 		return;
 	ev->peeking = true;
-	sl_load_fn none = NULL;
-	sl_thread_set_load(ev->th, none, NULL);
+	sl_thread_set_load(ev->th, NULL, NULL); /* the peek has no load() */
 	struct sl_module *mod = sl_exec_file(ev->th, yoe_display_path(p, path), src, len, pre_peek);
 	if (!mod)
 		sl_error_clear(ev->th);
@@ -169,10 +168,19 @@ static int cycle_dfs(struct yoe_project *p, const struct edge *e, size_t ne, con
 	return rc;
 }
 
+/* During the peek the feed builtins do nothing, as in the original, so a
+ * MODULE.star that declares feeds still yields its name and deps. */
+static sl_value peek_noop(sl_thread *th, const struct sl_args *a)
+{
+	return SL_NONE;
+}
+
 int yoe_modules_resolve(struct yoe_eval *ev)
 {
 	struct yoe_project *p = ev->p;
 	sl_value pre_peek = sl_dict_new(4);
+	sl_dict_set(ev->th, pre_peek, sl_cstring("alpine_feed"), sl_builtin_new("alpine_feed", peek_noop, NULL));
+	sl_dict_set(ev->th, pre_peek, sl_cstring("apt_feed"), sl_builtin_new("apt_feed", peek_noop, NULL));
 	sl_dict_set(ev->th, pre_peek, sl_cstring("module_info"), sl_builtin_new("module_info", yoe_bi_module_info, NULL));
 	sl_dict_set(ev->th, pre_peek, sl_cstring("module"), sl_builtin_new("module", yoe_bi_module, NULL));
 	struct strmap ids = {0};

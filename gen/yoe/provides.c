@@ -37,6 +37,19 @@ void yoe_deps_for(const struct yoe_unit *u, const char *d, bool runtime, struct 
 				sv_push(out, per->vals[k].v[i]);
 }
 
+/* view_key: "distro\x1fvirtual"; lookups use a stack buffer (hot path),
+ * insertions an arena copy */
+static const char *view_key_buf(char *buf, size_t cap, const char *d, const char *v)
+{
+	size_t dl = strlen(d), vl = strlen(v);
+	if (dl + vl + 2 > cap)
+		return NULL;
+	memcpy(buf, d, dl);
+	buf[dl] = '\x1f';
+	memcpy(buf + dl + 1, v, vl + 1);
+	return buf;
+}
+
 static const char *view_key(struct yoe_project *p, const char *d, const char *v)
 {
 	return ar_printf(&p->arena, "%s\x1f%s", d, v);
@@ -51,11 +64,6 @@ void yoe_note_provides(struct yoe_project *p, struct yoe_unit *u)
 		if (!sm_get(&p->pviews, k))
 			sm_put(&p->pviews, k, (void *)u->name);
 	}
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp((*(struct yoe_unit *const *)a)->name, (*(struct yoe_unit *const *)b)->name);
 }
 
 int yoe_build_provides(struct yoe_project *p)
@@ -96,7 +104,6 @@ int yoe_build_provides(struct yoe_project *p)
 		}
 	}
 	free(names);
-	(void)cmp_name;
 	return 0;
 }
 
@@ -133,7 +140,9 @@ const char *yoe_provider(struct yoe_project *p, const char *name, const char *di
 		struct yoe_unit *u = yoe_resolve_for_distro(p, distro, name);
 		if (u && !strcmp(u->distro, distro))
 			return u->name;
-		const char *v = sm_get(&p->pviews, view_key(p, distro, name));
+		char kb[512];
+		const char *k = view_key_buf(kb, sizeof kb, distro, name);
+		const char *v = sm_get(&p->pviews, k ? k : view_key(p, distro, name));
 		if (v)
 			return v;
 	}

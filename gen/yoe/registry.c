@@ -45,6 +45,7 @@ void yoe_project_free(struct yoe_project *p)
 	sm_free(&p->provides);
 	sm_free(&p->files);
 	sm_free(&p->hashcache);
+	sm_free(&p->hashused);
 	sm_free(&p->walked_dirs);
 	sm_free(&p->pviews);
 	free(p->units);

@@ -69,6 +69,10 @@ int yoe_model_opt(int argc, char **argv, int *i, struct yoe_load_opts *o)
 {
 	const char *a = argv[*i];
 	const char **out = NULL;
+	if (!strcmp(a, "--show-shadows")) {
+		o->show_shadows = true;
+		return 1;
+	}
 	if (!strncmp(a, "--machine", 9))
 		out = &o->machine, a += 9;
 	else if (!strncmp(a, "--distro", 8))

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +23,33 @@
 
 #define KEY_VERSION "yoe-unit-key 1"
 
+static void to_hex(const unsigned char md[32], char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* sha256_hex: one digest context and algorithm, fetched once (OpenSSL's
+ * one-shot calls look the algorithm up every time, which shows at 4,000
+ * units). */
 static void sha256_hex(const void *data, size_t n, char out[65])
 {
-	unsigned char md[32];
+	static EVP_MD *md;
+	static EVP_MD_CTX *ctx;
+	if (!md) {
+		md = EVP_MD_fetch(NULL, "SHA256", NULL);
+		ctx = EVP_MD_CTX_new();
+	}
+	unsigned char d[32];
 	unsigned int len = 0;
-	EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
-	for (int i = 0; i < 32; i++)
-		sprintf(out + 2 * i, "%02x", md[i]);
-	out[64] = '\0';
+	EVP_DigestInit_ex(ctx, md, NULL);
+	EVP_DigestUpdate(ctx, data, n);
+	EVP_DigestFinal_ex(ctx, d, &len);
+	to_hex(d, out);
 }
 
 const char *yoe_sha256_hex(struct yoe_arena *a, const void *data, size_t n)
@@ -47,7 +67,6 @@ static const char *cache_path(struct yoe_project *p)
 static void cache_load(struct yoe_project *p)
 {
 	p->hashcache_loaded = true;
-	size_t n;
 	FILE *f = fopen(cache_path(p), "r");
 	if (!f)
 		return;
@@ -58,19 +77,20 @@ static void cache_load(struct yoe_project *p)
 			sm_put(&p->hashcache, ar_strdup(&p->arena, fp), ar_strdup(&p->arena, sha));
 	}
 	fclose(f);
-	(void)n;
 }
 
 void yoe_hash_cache_save(struct yoe_project *p)
 {
+	/* only what this run used is kept, so stale fingerprints drop out */
 	struct stat st;
-	if (!p->hashcache_dirty || stat(p->cache_dir, &st) || !S_ISDIR(st.st_mode))
+	if ((!p->hashcache_dirty && p->hashused.len == p->hashcache.len) || stat(p->cache_dir, &st) ||
+	    !S_ISDIR(st.st_mode))
 		return;
 	size_t n;
-	const char **k = sm_keys(&p->hashcache, &n);
+	const char **k = sm_keys(&p->hashused, &n);
 	struct buf b = {0};
 	for (size_t i = 0; i < n; i++)
-		buf_printf(&b, "%s %s\n", k[i], (const char *)sm_get(&p->hashcache, k[i]));
+		buf_printf(&b, "%s %s\n", k[i], (const char *)sm_get(&p->hashused, k[i]));
 	write_file_if_changed(cache_path(p), b.data ? b.data : "", b.len, 0644);
 	buf_free(&b);
 	free(k);
@@ -94,6 +114,8 @@ bool yoe_file_sha256(struct yoe_project *p, const char *path, char out[65])
 	const char *hit = sm_get(&p->hashcache, fp);
 	if (hit) {
 		memcpy(out, hit, 65);
+		if (!sm_get(&p->hashused, fp))
+			sm_put(&p->hashused, sm_get_key(&p->hashcache, fp), (void *)hit);
 		return true;
 	}
 	FILE *f = fopen(path, "rb");
@@ -113,10 +135,10 @@ bool yoe_file_sha256(struct yoe_project *p, const char *path, char out[65])
 	EVP_MD_CTX_free(ctx);
 	if (bad)
 		return false;
-	for (int i = 0; i < 32; i++)
-		sprintf(out + 2 * i, "%02x", md[i]);
-	out[64] = '\0';
-	sm_put(&p->hashcache, ar_strdup(&p->arena, fp), ar_strdup(&p->arena, out));
+	to_hex(md, out);
+	const char *k = ar_strdup(&p->arena, fp), *v = ar_strdup(&p->arena, out);
+	sm_put(&p->hashcache, k, (void *)v);
+	sm_put(&p->hashused, k, (void *)v);
 	p->hashcache_dirty = true;
 	return true;
 }
@@ -142,21 +164,42 @@ static void kv(struct buf *b, const char *tag, const char *s)
 
 static void kvi(struct buf *b, const char *tag, long long v)
 {
-	char t[32];
-	snprintf(t, sizeof t, "%lld", v);
-	kv(b, tag, t);
+	char t[24];
+	size_t k = sizeof t - 1;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	t[k] = '\0';
+	do
+		t[--k] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		t[--k] = '-';
+	kv(b, tag, t + k);
+}
+
+/* count appends `tag#<n>\n`, the header of a list */
+static void count(struct buf *b, const char *tag, size_t n)
+{
+	char num[24];
+	size_t k = sizeof num;
+	do
+		num[--k] = (char)('0' + n % 10);
+	while (n /= 10);
+	buf_adds(b, tag);
+	buf_addc(b, '#');
+	buf_add(b, num + k, sizeof num - k);
+	buf_addc(b, '\n');
 }
 
 static void list(struct buf *b, const char *tag, const struct strlist *l)
 {
-	buf_printf(b, "%s#%zu\n", tag, l->n);
+	count(b, tag, l->n);
 	for (size_t i = 0; i < l->n; i++)
 		kv(b, "-", l->v[i]);
 }
 
 static void smap(struct buf *b, const char *tag, const struct yoe_smap *m)
 {
-	buf_printf(b, "%s#%zu\n", tag, m->n);
+	count(b, tag, m->n);
 	for (size_t i = 0; i < m->n; i++) {
 		kv(b, "k", m->keys[i]);
 		kv(b, "v", m->vals[i]);
@@ -165,7 +208,7 @@ static void smap(struct buf *b, const char *tag, const struct yoe_smap *m)
 
 static void lmap(struct buf *b, const char *tag, const struct yoe_lmap *m)
 {
-	buf_printf(b, "%s#%zu\n", tag, m->n);
+	count(b, tag, m->n);
 	for (size_t i = 0; i < m->n; i++) {
 		kv(b, "k", m->keys[i]);
 		list(b, "v", &m->vals[i]);
@@ -184,13 +227,63 @@ static const char *rel(struct yoe_project *p, const char *path)
 	return path;
 }
 
+/* kv_body appends `<len of label>:<label> <sha>\n` */
+static void kv_body(struct buf *b, const char *label, const char *sha)
+{
+	char num[24];
+	size_t n = strlen(label), k = sizeof num;
+	do
+		num[--k] = (char)('0' + n % 10);
+	while (n /= 10);
+	buf_add(b, num + k, sizeof num - k);
+	buf_addc(b, ':');
+	buf_adds(b, label);
+	buf_addc(b, ' ');
+	buf_adds(b, sha);
+	buf_addc(b, '\n');
+}
+
+/* star_label names a .star file independently of where the checkout is:
+ * `@module//path` inside a module, else project-relative (else absolute). */
+static const char *star_label(struct yoe_project *p, const char *path)
+{
+	const struct yoe_module *best = NULL;
+	size_t bl = 0;
+	for (size_t i = 0; i < p->nmodules; i++) {
+		const char *d = p->modules[i]->dir;
+		size_t n = strlen(d);
+		if (n > bl && !strncmp(path, d, n) && path[n] == '/')
+			best = p->modules[i], bl = n;
+	}
+	if (best)
+		return ar_printf(&p->arena, "@%s//%s", best->name, path + bl + 1);
+	return rel(p, path);
+}
+
+/* star_path: back from a label to the file */
+static const char *star_path(struct yoe_project *p, const char *label)
+{
+	if (label[0] == '/')
+		return label;
+	if (label[0] == '@') {
+		const char *sl = strstr(label, "//");
+		for (size_t i = 0; sl && i < p->nmodules; i++)
+			if (strlen(p->modules[i]->name) == (size_t)(sl - label - 1) &&
+			    !strncmp(p->modules[i]->name, label + 1, (size_t)(sl - label - 1)))
+				return ar_join(&p->arena, p->modules[i]->dir, sl + 2);
+	}
+	return ar_join(&p->arena, p->root, label);
+}
+
 static void hash_file_line(struct yoe_project *p, struct buf *b, const char *tag, const char *label,
                            const char *path)
 {
 	char sha[65];
 	if (!yoe_file_sha256(p, path, sha))
 		strcpy(sha, "missing");
-	buf_printf(b, "%s=%zu:%s %s\n", tag, strlen(label), label, sha);
+	buf_adds(b, tag);
+	buf_addc(b, '=');
+	kv_body(b, label, sha);
 }
 
 static int cmpstr(const void *a, const void *b)
@@ -202,7 +295,7 @@ static int cmpstr(const void *a, const void *b)
  * as paths relative to top, into out. */
 static void walk_files(struct yoe_project *p, const char *top, const char *sub, struct strlist *out)
 {
-	const char *dir = *sub ? ar_printf(&p->arena, "%s/%s", top, sub) : top;
+	const char *dir = *sub ? ar_join(&p->arena, top, sub) : top;
 	DIR *d = opendir(dir);
 	if (!d)
 		return;
@@ -210,9 +303,9 @@ static void walk_files(struct yoe_project *p, const char *top, const char *sub, 
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		const char *r = *sub ? ar_printf(&p->arena, "%s/%s", sub, e->d_name) : ar_strdup(&p->arena, e->d_name);
+		const char *r = *sub ? ar_join(&p->arena, sub, e->d_name) : ar_strdup(&p->arena, e->d_name);
 		struct stat st;
-		const char *full = ar_printf(&p->arena, "%s/%s", top, r);
+		const char *full = ar_join(&p->arena, top, r);
 		if (lstat(full, &st))
 			continue;
 		if (S_ISDIR(st.st_mode))
@@ -289,10 +382,10 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 	kv(&b, "tag", u->tag);
 	kv(&b, "branch", u->branch);
 	kv(&b, "commit", u->commit);
-	buf_printf(&b, "patches#%zu\n", u->patches.n);
+	count(&b, "patches", u->patches.n);
 	for (size_t k = 0; k < u->patches.n; k++)
 		hash_file_line(p, &b, "-", u->patches.v[k],
-		               ar_printf(&p->arena, "%s/%s", u->defined_in, u->patches.v[k]));
+		               ar_join(&p->arena, u->defined_in, u->patches.v[k]));
 	list(&b, "deps", &u->deps);
 	list(&b, "runtime_deps", &u->runtime_deps);
 	lmap(&b, "distro_deps", &u->distro_deps);
@@ -306,14 +399,14 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 	kvi(&b, "sandbox", u->sandbox);
 	kv(&b, "shell", u->shell);
 	smap(&b, "environment", &u->environment);
-	buf_printf(&b, "tasks#%zu\n", u->ntasks);
+	count(&b, "tasks", u->ntasks);
 	for (size_t t = 0; t < u->ntasks; t++) {
 		const struct yoe_task *tk = &u->tasks[t];
 		kv(&b, "task", tk->name);
 		kv(&b, "task.container", tk->container);
 		kvi(&b, "task.network", tk->network);
 		kvi(&b, "task.remove", tk->remove);
-		buf_printf(&b, "steps#%zu\n", tk->nsteps);
+		count(&b, "steps", tk->nsteps);
 		for (size_t s = 0; s < tk->nsteps; s++) {
 			const struct yoe_step *st = &tk->steps[s];
 			switch (st->kind) {
@@ -324,8 +417,8 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 				kv(&b, st->kind == YS_INSTALL_FILE ? "install_file" : "install_template", st->src);
 				kv(&b, "dest", st->dest);
 				kvi(&b, "mode", st->mode);
-				kv(&b, "base", rel(p, st->base_dir));
-				hash_file_line(p, &b, "src", st->src, ar_printf(&p->arena, "%s/%s", st->base_dir, st->src));
+				kv(&b, "base", star_label(p, st->base_dir));
+				hash_file_line(p, &b, "src", st->src, ar_join(&p->arena, st->base_dir, st->src));
 				break;
 			}
 		}
@@ -346,7 +439,7 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 			list(&b, "contents", &u->partitions[k].contents);
 		}
 	}
-	buf_printf(&b, "extra#%zu\n", u->nextra);
+	count(&b, "extra", u->nextra);
 	for (size_t k = 0; k < u->nextra; k++) {
 		struct buf j = {0};
 		yoe_json_value(&j, u->extra_vals[k]);
@@ -355,16 +448,16 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 	}
 	/* the files dir: <defined_in>/<name>/ */
 	struct strlist files = {0};
-	const char *fdir = ar_printf(&p->arena, "%s/%s", u->defined_in, u->name);
+	const char *fdir = ar_join(&p->arena, u->defined_in, u->name);
 	/* a directory the phase walk listed tells us up front whether the
 	 * files dir exists */
 	if (!sm_get(&p->walked_dirs, u->defined_in) || sm_get(&p->walked_dirs, fdir))
 		walk_files(p, fdir, "", &files);
 	if (files.n > 1)
 		qsort(files.v, files.n, sizeof *files.v, cmpstr);
-	buf_printf(&b, "files#%zu\n", files.n);
+	count(&b, "files", files.n);
 	for (size_t k = 0; k < files.n; k++)
-		hash_file_line(p, &b, "-", files.v[k], ar_printf(&p->arena, "%s/%s", fdir, files.v[k]));
+		hash_file_line(p, &b, "-", files.v[k], ar_join(&p->arena, fdir, files.v[k]));
 	free(files.v);
 	/* the .star text that defined it */
 	struct strlist stars = {0};
@@ -372,15 +465,17 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 	star_closure(p, u->file, &seen, &stars);
 	sm_free(&seen);
 	for (size_t k = 0; k < stars.n; k++)
-		stars.v[k] = rel(p, stars.v[k]);
+		stars.v[k] = star_label(p, stars.v[k]);
 	if (stars.n > 1)
 		qsort(stars.v, stars.n, sizeof *stars.v, cmpstr);
-	buf_printf(&b, "star#%zu\n", stars.n);
+	count(&b, "star", stars.n);
 	for (size_t k = 0; k < stars.n; k++) {
-		const char *full = stars.v[k][0] == '/' ? stars.v[k] : ar_printf(&p->arena, "%s/%s", p->root, stars.v[k]);
+		const char *full = star_path(p, stars.v[k]);
 		struct yoe_file *f = sm_get(&p->files, full);
-		if (f && *f->text_sha) /* hashed when it was read */
-			buf_printf(&b, "-=%zu:%s %s\n", strlen(stars.v[k]), stars.v[k], f->text_sha);
+		if (f && *f->text_sha) { /* hashed when it was read */
+			buf_adds(&b, "-=");
+			kv_body(&b, stars.v[k], f->text_sha);
+		}
 		else
 			hash_file_line(p, &b, "-", stars.v[k], full);
 	}
@@ -389,7 +484,7 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 	struct yoe_unit *c = yoe_container_unit(p, u, u->container, dag->distro);
 	if (c && c != u && c->dag_id >= 0 && (size_t)c->dag_id < dag->n && dag->nodes[c->dag_id] == c)
 		kv(&b, "container_key", dag->keys[c->dag_id]);
-	buf_printf(&b, "deps_keys#%zu\n", dag->nedges[i]);
+	count(&b, "deps_keys", dag->nedges[i]);
 	for (size_t k = 0; k < dag->nedges[i]; k++) {
 		int d = dag->edges[i][k];
 		kv(&b, dag->nodes[d]->name, dag->keys[d]);

@@ -64,6 +64,16 @@ char *ar_strdup(struct yoe_arena *a, const char *s)
 	return s ? ar_strndup(a, s, strlen(s)) : ar_strndup(a, "", 0);
 }
 
+char *ar_join(struct yoe_arena *a, const char *x, const char *y)
+{
+	size_t xl = strlen(x), yl = strlen(y);
+	char *p = ar_alloc(a, xl + yl + 2);
+	memcpy(p, x, xl);
+	p[xl] = '/';
+	memcpy(p + xl + 1, y, yl + 1);
+	return p;
+}
+
 char *ar_printf(struct yoe_arena *a, const char *fmt, ...)
 {
 	va_list ap;
@@ -160,6 +170,14 @@ void *sm_get(const struct strmap *m, const char *key)
 		return NULL;
 	struct strmap_slot *s = sm_find(m, key, XXH3_64bits(key, strlen(key)));
 	return s->key ? s->val : NULL;
+}
+
+const char *sm_get_key(const struct strmap *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	struct strmap_slot *s = sm_find(m, key, XXH3_64bits(key, strlen(key)));
+	return s->key;
 }
 
 void sm_put(struct strmap *m, const char *key, void *val)

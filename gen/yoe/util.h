@@ -21,6 +21,8 @@ struct yoe_arena {
 void *ar_alloc(struct yoe_arena *a, size_t n);           /* zeroed, aborts on OOM */
 char *ar_strdup(struct yoe_arena *a, const char *s);    /* NULL → "" */
 char *ar_strndup(struct yoe_arena *a, const char *s, size_t n);
+/* ar_join: "a/b" (a hot path: no printf) */
+char *ar_join(struct yoe_arena *a, const char *x, const char *y);
 char *ar_printf(struct yoe_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ar_free(struct yoe_arena *a);
 
@@ -50,6 +52,7 @@ struct strmap_slot {
 };
 void *sm_get(const struct strmap *m, const char *key);
 void sm_put(struct strmap *m, const char *key, void *val); /* insert or replace */
+const char *sm_get_key(const struct strmap *m, const char *key); /* the stored key, or NULL */
 /* sm_keys returns the keys sorted (malloc'd array of n pointers). */
 const char **sm_keys(const struct strmap *m, size_t *n);
 void sm_free(struct strmap *m);

@@ -124,7 +124,9 @@ ssize_t apk_entry_read(struct apk_reader *r, void *buf, size_t n);
  * regular file's content and every symlink's target is hashed while it
  * passes and compared with its APK-TOOLS.checksum.SHA1 record: a mismatch (or
  * a regular file / symlink without a record when require_sums is set) stops
- * the walk with an error naming the entry.  fn may be NULL (just verify). */
+ * the walk with an error naming the entry.  Absolute paths and ".."
+ * components are refused; a "./" entry for the root itself is skipped.
+ * fn may be NULL (just verify). */
 int apk_data_foreach(const struct apk *a, int require_sums, apk_entry_fn fn,
                      void *ctx, struct apk_err *err);
 

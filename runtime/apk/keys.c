@@ -193,6 +193,19 @@ static EVP_PKEY *load_pub(const char *path, struct apk_err *err)
 	return key;
 }
 
+int signer_check_pub(const struct signer *s, const char *pubpath, struct apk_err *err)
+{
+	EVP_PKEY *pub = load_pub(pubpath, err);
+	if (!pub)
+		return -1;
+	int same = EVP_PKEY_eq(s->key, pub) == 1;
+	EVP_PKEY_free(pub);
+	if (!same)
+		return fail(err, "%s: is not the public half of %s (move it away and run "
+		            "`apk-sign keygen %s` to write the matching one)", pubpath, s->path, s->path);
+	return 0;
+}
+
 int key_verify(const char *pubpath, const void *data, size_t len, const unsigned char *sig,
                size_t siglen, struct apk_err *err)
 {

@@ -26,6 +26,9 @@ int key_generate(const char *path, int *created, struct apk_err *err);
  * basename of path + ".pub" unless keyname is given. */
 int signer_load(struct signer *s, const char *path, const char *keyname, struct apk_err *err);
 void signer_free(struct signer *s);
+/* signer_check_pub fails when the public key at pubpath is not the public
+ * half of s (packages signed by s would never verify with it). */
+int signer_check_pub(const struct signer *s, const char *pubpath, struct apk_err *err);
 /* signer_sign appends the RSA PKCS#1 v1.5 signature of SHA-1(data) to sig. */
 int signer_sign(const struct signer *s, const void *data, size_t len, struct buf *sig,
                 struct apk_err *err);

@@ -399,7 +399,8 @@ static int print_key(const char *path)
 	struct apk_err err;
 	struct signer s;
 	snprintf(pub, sizeof pub, "%s.pub", path);
-	if (signer_load(&s, path, NULL, &err) != 0 || apk_key_fingerprint(pub, fp, sizeof fp, &err)) {
+	if (signer_load(&s, path, NULL, &err) != 0 || signer_check_pub(&s, pub, &err) != 0
+	    || apk_key_fingerprint(pub, fp, sizeof fp, &err)) {
 		if (s.key)
 			signer_free(&s);
 		log_error("%s", err.msg);

@@ -14,6 +14,7 @@
 #include "apk/tar.h"
 #include "apk/walk.h"
 #include "lib/atomicfile.h"
+#include "lib/fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -279,11 +280,15 @@ int apk_pack(const struct pack_opts *o, const struct signer *s, int *changed, st
 		fail(err, "out of memory");
 		goto out;
 	}
+	char *outdir = path_dirname(o->out);
+	if (outdir)
+		mkdir_p(outdir, 0755); /* as ninja would; mkstemp reports failures */
+	free(outdir);
 	int fd = mkstemp(tpath);
 	if (fd >= 0)
 		unlink(tpath);
 	if (fd < 0 || !(tmp = fdopen(fd, "w+"))) {
-		fail(err, "%s: cannot create temp file: %s (does the output directory exist?)",
+		fail(err, "%s: cannot create temp file: %s (is the output directory writable?)",
 		     tpath, strerror(errno));
 		if (fd >= 0)
 			close(fd);

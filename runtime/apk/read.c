@@ -381,7 +381,9 @@ int apk_data_foreach(const struct apk *a, int require_sums, apk_entry_fn fn, voi
 		}
 		if (t == 0)
 			break;
-		if (!safe_path(e->path)) {
+		/* A "./" root entry (some tar writers add one) names the root itself. */
+		int is_root = e->path[0] == 0 || !strcmp(e->path, ".");
+		if (!is_root && !safe_path(e->path)) {
 			fail(err, "%s: data segment: unsafe path '%s' (absolute or '..')", a->path,
 			     e->path);
 			goto out;
@@ -402,7 +404,7 @@ int apk_data_foreach(const struct apk *a, int require_sums, apk_entry_fn fn, voi
 		EVP_DigestInit_ex(r->sha1, EVP_sha1(), NULL);
 		r->left = e->size;
 		r->bad = 0;
-		if (fn) {
+		if (fn && !is_root) {
 			int rc = fn(ctx, &ent, r, err);
 			if (rc != 0) {
 				ret = rc;

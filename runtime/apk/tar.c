@@ -302,12 +302,11 @@ int tar_next(tar_read_fn rd, void *src, struct tar_ent *e, const char **why)
 		e->devminor = (unsigned)v[6];
 		memcpy(e->uname, b + 265, 32);
 		memcpy(e->gname, b + 297, 32);
-		/* Strip "./" and "/" so paths compare the same in every package. */
+		/* Strip "./" so paths compare the same in every package; a leading
+		 * "/" stays, for the reader to refuse. */
 		char *p = e->path;
 		while (p[0] == '.' && p[1] == '/')
 			p += 2;
-		while (p[0] == '/')
-			p++;
 		if (p != e->path)
 			memmove(e->path, p, strlen(p) + 1);
 		size_t pl = strlen(e->path);

@@ -38,11 +38,11 @@ struct tar_ent {
 	char path[4096];     /* full path (prefix/name, PAX path or GNU 'L') */
 	char link[4096];     /* link target (PAX linkpath, GNU 'K' or linkname) */
 	unsigned mode;       /* mode & 07777 */
-	unsigned uid, gid;
-	char uname[33], gname[33];
+	unsigned uid, gid;   /* numeric owner */
+	char uname[33], gname[33]; /* owner names ("" when absent) */
 	uint64_t size;       /* content bytes following the header */
-	int64_t mtime;
-	unsigned devmajor, devminor;
+	int64_t mtime;       /* seconds */
+	unsigned devmajor, devminor; /* device numbers ('3'/'4') */
 	char sha1[41];       /* APK-TOOLS.checksum.SHA1 record, "" if none */
 };
 
@@ -51,7 +51,7 @@ typedef int (*tar_read_fn)(void *src, void *buf, size_t n);
 
 /* tar_next reads headers (folding PAX and GNU long-name entries into e)
  * until it has one real entry.  Returns 1 with e filled, 0 at the end of the
- * archive (zero block or end of input when allow_eof) or -1 with *why set.
+ * archive (a zero block) or -1 with *why set.
  * The caller must consume e->size content bytes plus tar_pad before the next
  * call. */
 int tar_next(tar_read_fn rd, void *src, struct tar_ent *e, const char **why);

@@ -22,17 +22,22 @@ static const char usage[] =
 "        --attempts N (4)  --retry-delay MS (2000)  --connect-timeout S (30)\n"
 "        --low-speed-limit B/s (1024)  --low-speed-time S (60)  --progress|--quiet\n"
 "  git-fetch --url U [--tag T | --branch B] [--commit C] --cache DIR [--update]\n"
+"        [--attempts N (3)] [--retry-delay MS]  (also for module-sync)\n"
 "        Keep a bare mirror in DIR/sources/git/; prints '<commit> <mirror>'.\n"
 "  unpack (--archive PATH [--sha256 H] | --git-mirror DIR --commit C) --dest SRC\n"
 "        [--patch P]... [--strip auto|0] [--max-entry-size N] [--max-total-size N]\n"
-"        [--max-entries N]\n"
+"        [--max-entries N] [--copy-as NAME]\n"
 "        Replace SRC with the unpacked tree as a git repo (tag 'upstream') plus one\n"
 "        commit per patch; prints the final commit.  Unsafe entries are refused.\n"
+"        --copy-as NAME puts the file itself in SRC as NAME (.apk/.deb sources).\n"
 "  module-sync --url U [--ref R] [--commit C] --dest DIR\n"
 "        Clone/fetch a module and check out its pinned or resolved commit; prints\n"
 "        the commit.\n"
 "  module-verify --dir DIR --commit C [--allow-untracked]\n"
 "        Exit 0 when DIR is exactly commit C, 1 (with the fix) otherwise.\n"
+"  module-status --dir DIR [--commit C]\n"
+"        Print '<state> <HEAD>': clean, missing, moved, modified or extra-files\n"
+"        (for 'yoe module list'); exit 0 unless the check itself fails.\n"
 "  sha256 FILE...\n"
 "        Print 'HEX  FILE' lines (sha256sum format).\n"
 "\n"
@@ -43,11 +48,38 @@ static const char usage[] =
 "  -h, --help      this text\n"
 "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
+/* print_cmd_usage prints the block of usage[] about cmd, then the common
+ * options; -1 when cmd is not a command. */
+static int print_cmd_usage(const char *cmd)
+{
+	size_t n = strlen(cmd);
+	int found = 0;
+	for (const char *p = usage; *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = (int)(nl ? nl - p : (long)strlen(p));
+		if (!found && !strncmp(p, "  ", 2) && !strncmp(p + 2, cmd, n)
+		    && (p[2 + n] == ' ' || p[2 + n] == '\n')) {
+			printf("usage: fetch-and-verify %.*s\n", len - 2, p + 2);
+			found = 1;
+		} else if (found == 1 && !strncmp(p, "        ", 8)) {
+			printf("%.*s\n", len, p);
+		} else if (found == 1) {
+			found = 2;
+		}
+		if (found == 2 && !strncmp(p, "Common options:", 15)) {
+			printf("\n%s", p);
+			return 0;
+		}
+		p = nl ? nl + 1 : p + len;
+	}
+	return found ? 0 : -1;
+}
+
 /* Everything the command line can say. */
 struct args {
 	const char *cmd;            /* the subcommand */
 	const char *url, *sha256, *cache, *tag, *branch, *commit, *ref;
-	const char *archive, *git_mirror, *dest, *dir, *out, *strip;
+	const char *archive, *git_mirror, *dest, *dir, *out, *strip, *copy_as;
 	const char **mirrors;       /* --mirror values */
 	size_t nmirrors;
 	const char **patches;       /* --patch values */
@@ -56,6 +88,7 @@ struct args {
 	size_t nfiles;
 	int paranoid;               /* -1 unset */
 	int update, allow_untracked, progress;
+	int attempts_set;           /* --attempts given (git defaults to 3, not 4) */
 	struct fetch_opts fo;       /* fetch tuning */
 	struct unpack_limits lim;   /* unpack caps */
 };
@@ -102,14 +135,15 @@ static const struct {
 	{"--cache", "fetch git-fetch", offsetof(struct args, cache)},
 	{"--tag", "git-fetch", offsetof(struct args, tag)},
 	{"--branch", "git-fetch", offsetof(struct args, branch)},
-	{"--commit", "git-fetch unpack module-sync module-verify", offsetof(struct args, commit)},
+	{"--commit", "git-fetch unpack module-sync module-verify module-status", offsetof(struct args, commit)},
 	{"--ref", "module-sync", offsetof(struct args, ref)},
 	{"--archive", "unpack", offsetof(struct args, archive)},
 	{"--git-mirror", "unpack", offsetof(struct args, git_mirror)},
 	{"--dest", "unpack module-sync", offsetof(struct args, dest)},
-	{"--dir", "module-verify", offsetof(struct args, dir)},
+	{"--dir", "module-verify module-status", offsetof(struct args, dir)},
 	{"--out", "fetch git-fetch unpack module-sync", offsetof(struct args, out)},
 	{"--strip", "unpack", offsetof(struct args, strip)},
+	{"--copy-as", "unpack", offsetof(struct args, copy_as)},
 };
 
 /* takes: does the space-separated list cmds contain cmd? */
@@ -140,7 +174,8 @@ static int parse(int argc, char **argv, struct args *a)
 			val = eq + 1;
 		}
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			fputs(usage, stdout);
+			if (!a->cmd || print_cmd_usage(a->cmd) != 0)
+				fputs(usage, stdout);
 			exit(0);
 		}
 		int flag = 1;
@@ -194,6 +229,7 @@ static int parse(int argc, char **argv, struct args *a)
 			return -1;
 		} else if (!strcmp(arg, "--attempts")) {
 			a->fo.attempts = num ? (int)num : 1;
+			a->attempts_set = 1;
 		} else if (!strcmp(arg, "--retry-delay")) {
 			a->fo.retry_delay_ms = (long)num;
 		} else if (!strcmp(arg, "--connect-timeout")) {
@@ -267,8 +303,11 @@ static int cmd_git_fetch(struct args *a, struct ferr *e)
 {
 	if (need(a->url, "--url", "git-fetch") || need(a->cache, "--cache", "git-fetch"))
 		return 2;
-	struct git_fetch_opts o = {a->url, a->tag, a->branch, a->commit, a->cache, a->update,
-	                           a->paranoid};
+	struct git_fetch_opts o = {
+		.url = a->url, .tag = a->tag, .branch = a->branch, .commit = a->commit,
+		.cache = a->cache, .update = a->update, .paranoid = a->paranoid,
+		.attempts = a->attempts_set ? a->fo.attempts : 3, .retry_delay_ms = a->fo.retry_delay_ms,
+	};
 	char commit[GIT_HEX_LEN + 1], *mirror, *line;
 	if (git_fetch_source(&o, commit, &mirror, e) != 0)
 		return 1;
@@ -297,6 +336,7 @@ static int cmd_unpack(struct args *a, struct ferr *e)
 	struct unpack_opts o;
 	unpack_opts_default(&o);
 	o.archive = a->archive;
+	o.copy_as = a->copy_as;
 	o.sha256 = a->sha256;
 	o.git_mirror = a->git_mirror;
 	o.commit = a->commit;
@@ -324,7 +364,11 @@ static int cmd_module_sync(struct args *a, struct ferr *e)
 {
 	if (need(a->url, "--url", "module-sync") || need(a->dest, "--dest", "module-sync"))
 		return 2;
-	struct module_sync_opts o = {a->url, a->ref, a->commit, a->dest, a->paranoid};
+	struct module_sync_opts o = {
+		.url = a->url, .ref = a->ref, .commit = a->commit, .dest = a->dest,
+		.paranoid = a->paranoid, .attempts = a->attempts_set ? a->fo.attempts : 3,
+		.retry_delay_ms = a->fo.retry_delay_ms,
+	};
 	char commit[GIT_HEX_LEN + 1];
 	if (module_sync(&o, commit, e) != 0)
 		return 1;
@@ -336,6 +380,18 @@ static int cmd_module_verify(struct args *a, struct ferr *e)
 	if (need(a->dir, "--dir", "module-verify") || need(a->commit, "--commit", "module-verify"))
 		return 2;
 	return module_verify(a->dir, a->commit, a->allow_untracked, e) == 0 ? 0 : 1;
+}
+
+static int cmd_module_status(struct args *a, struct ferr *e)
+{
+	if (need(a->dir, "--dir", "module-status"))
+		return 2;
+	char head[GIT_HEX_LEN + 1];
+	int st = module_check(a->dir, a->commit, a->allow_untracked, head, e);
+	if (st < 0)
+		return 1;
+	printf("%s %s\n", module_state_name(st), head[0] ? head : "-");
+	return 0;
 }
 
 static int cmd_sha256(struct args *a, struct ferr *e)
@@ -380,6 +436,7 @@ int fetch_cli(int argc, char **argv)
 	} cmds[] = {
 		{"fetch", cmd_fetch}, {"git-fetch", cmd_git_fetch}, {"unpack", cmd_unpack},
 		{"module-sync", cmd_module_sync}, {"module-verify", cmd_module_verify},
+		{"module-status", cmd_module_status},
 		{"sha256", cmd_sha256},
 	};
 	size_t k;

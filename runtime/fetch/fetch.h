@@ -77,6 +77,8 @@ struct unpack_limits {
 
 struct unpack_opts {
 	const char *archive;          /* archive file, or NULL for a git source */
+	const char *copy_as;          /* with archive: copy it verbatim to src/<copy_as>
+	                               * (an .apk/.deb a unit installs as is), no unpack */
 	const char *sha256;           /* re-verify the archive while reading it (optional) */
 	const char *git_mirror;       /* bare mirror to export from, or NULL */
 	const char *commit;           /* with git_mirror: the commit to export */
@@ -108,6 +110,8 @@ struct git_fetch_opts {
 	const char *cache;   /* cache root; mirrors go in sources/git/ */
 	int update;          /* fetch even when the wanted ref/commit is present */
 	int paranoid;        /* refuse without a commit pin */
+	int attempts;        /* fetch tries (0 means 3) */
+	long retry_delay_ms; /* try n waits (n-1) × this first */
 };
 
 /* git_mirror_path returns malloc'd <cache>/sources/git/<sha256(url)>.git. */
@@ -129,6 +133,8 @@ struct module_sync_opts {
 	const char *commit;  /* pin from module(commit=) or yoe.lock, or NULL */
 	const char *dest;    /* checkout directory (cache/modules/<name>) */
 	int paranoid;        /* refuse without a commit pin */
+	int attempts;        /* fetch tries (0 means 3) */
+	long retry_delay_ms; /* try n waits (n-1) × this first */
 };
 
 /* module_sync clones dest when missing, fetches when the wanted commit is
@@ -143,7 +149,23 @@ int module_sync(const struct module_sync_opts *o, char out[GIT_HEX_LEN + 1], str
  * that the commit does not track (.yoe-state.json excepted).  0 when clean. */
 int module_verify(const char *dir, const char *commit, int allow_untracked, struct ferr *e);
 
-/* --- helpers shared by the files above (gitutil.c) --------------------- */
+/* What module_check finds (`yoe module list` shows module_state_name). */
+enum module_state {
+	MODULE_CLEAN,      /* HEAD is the pin, files are exactly the commit's */
+	MODULE_MISSING,    /* no checkout (or no HEAD) */
+	MODULE_MOVED,      /* HEAD is another commit than the pin */
+	MODULE_MODIFIED,   /* a tracked file's content or mode differs */
+	MODULE_EXTRA,      /* files the commit does not track */
+};
+
+/* module_check is module_verify returning the state (or -1 on an internal
+ * error); e explains any state but CLEAN.  commit NULL judges the files
+ * against HEAD (an unpinned module).  head_out (may be NULL) receives HEAD. */
+int module_check(const char *dir, const char *commit, int allow_untracked,
+                 char head_out[GIT_HEX_LEN + 1], struct ferr *e);
+const char *module_state_name(int state);
+
+/* --- helpers shared by the files above (common.c) ---------------------- */
 
 /* git_errmsg is libgit2's last error message, or "unknown error". */
 const char *git_errmsg(void);

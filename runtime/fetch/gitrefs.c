@@ -1,12 +1,30 @@
 /* runtime/fetch/gitrefs.c — fetch/resolve/pin-check plumbing (gitrefs.h). */
 #include "fetch/gitrefs.h"
+#include "fetch/progress.h"
+
+#include <errno.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static int on_transfer(const git_indexer_progress *st, void *payload)
+{
+	progress_update(payload, st->received_bytes, 0);
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
 int gitrefs_fetch(git_repository *repo, const char *url, const char *branch_ns,
-                  struct ferr *e)
+                  int attempts, long delay_ms, struct ferr *e)
 {
 	git_remote *rem = NULL;
 	char heads[256];
@@ -18,10 +36,22 @@ int gitrefs_fetch(git_repository *repo, const char *url, const char *branch_ns,
 	fo.proxy_opts.type = GIT_PROXY_AUTO;        /* honour proxy settings */
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
 	fo.prune = GIT_FETCH_PRUNE;
+	struct progress pg;
+	fo.callbacks.transfer_progress = on_transfer;
+	fo.callbacks.payload = &pg;
 	fprintf(stderr, "Fetching %s\n", url);
 	int r = git_remote_create_anonymous(&rem, repo, url);
-	if (r == 0)
+	for (int n = 1; r == 0; n++) {
+		progress_start(&pg, isatty(2), url, 0);
 		r = git_remote_fetch(rem, &refspecs, &fo, "yoe fetch");
+		progress_end(&pg);
+		if (r == 0 || n >= attempts)
+			break;
+		fprintf(stderr, "  retrying %s in %.1fs (attempt %d/%d): %s\n", url,
+		        (double)(delay_ms * n) / 1000, n + 1, attempts, git_errmsg());
+		sleep_ms(delay_ms * n);
+		r = 0;
+	}
 	git_remote_free(rem);
 	if (r != 0)
 		return ferr_set(e, "cannot fetch %s: %s (check the URL and your network)", url,

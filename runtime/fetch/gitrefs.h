@@ -11,9 +11,10 @@
 /* gitrefs_fetch fetches all branches into branch_ns ("refs/heads/" for a
  * mirror, "refs/remotes/origin/" for a checkout), all tags (forced: a
  * retagged upstream is seen, and then caught by the pin), and the remote's
- * HEAD into refs/yoe/HEAD. */
+ * HEAD into refs/yoe/HEAD.  Up to `attempts` tries, waiting (n-1) × delay_ms
+ * before try n; a progress line on stderr when it is a terminal. */
 int gitrefs_fetch(git_repository *repo, const char *url, const char *branch_ns,
-                  struct ferr *e);
+                  int attempts, long delay_ms, struct ferr *e);
 
 /* gitrefs_resolve resolves tag (refs/tags/), else branch (under branch_ns),
  * else refs/yoe/HEAD into out; 1 found, 0 not present locally. */

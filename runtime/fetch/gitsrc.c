@@ -22,10 +22,12 @@ char *git_mirror_path(const char *cache, const char *url)
 	return p;
 }
 
-/* open_mirror opens the mirror, creating it (in a temp dir renamed into
- * place, so a killed run leaves no half-made mirror) when missing.
- * *fresh is set when it had to be created (and so must be fetched). */
-static int open_mirror(const char *path, git_repository **repo, int *fresh, struct ferr *e)
+/* open_mirror opens the mirror, creating it when missing: init and first
+ * fetch happen in a temp dir that is renamed into place only when the
+ * fetch succeeded, so a failed or killed run leaves no empty mirror.
+ * *fresh is set when it was just fetched. */
+static int open_mirror(const struct git_fetch_opts *o, const char *path, git_repository **repo,
+                       int *fresh, struct ferr *e)
 {
 	*fresh = 0;
 	if (git_repository_open_bare(repo, path) == 0)
@@ -40,21 +42,20 @@ static int open_mirror(const char *path, git_repository **repo, int *fresh, stru
 	}
 	free(dir);
 	git_repository *r = NULL;
-	if (git_repository_init(&r, tmp, 1) != 0) {
+	int fail = git_repository_init(&r, tmp, 1) != 0;
+	if (fail)
 		ferr_set(e, "cannot create git mirror %s: %s", path, git_errmsg());
-		rm_rf(tmp);
-		free(tmp);
-		return -1;
-	}
+	else
+		fail = gitrefs_fetch(r, o->url, "refs/heads/", o->attempts ? o->attempts : 3,
+		                     o->retry_delay_ms, e) != 0;
 	git_repository_free(r);
-	if (rename(tmp, path) != 0 && errno != ENOTEMPTY && errno != EEXIST) {
-		ferr_set(e, "cannot create git mirror %s: %s", path, strerror(errno));
-		rm_rf(tmp);
-		free(tmp);
-		return -1;
-	}
-	rm_rf(tmp);   /* only left when another run created the mirror first */
+	/* ENOTEMPTY/EEXIST: another run made the mirror first; use theirs. */
+	if (!fail && rename(tmp, path) != 0 && errno != ENOTEMPTY && errno != EEXIST)
+		fail = ferr_set(e, "cannot create git mirror %s: %s", path, strerror(errno));
+	rm_rf(tmp);
 	free(tmp);
+	if (fail)
+		return -1;
 	*fresh = 1;
 	if (git_repository_open_bare(repo, path) != 0)
 		return ferr_set(e, "cannot open git mirror %s: %s", path, git_errmsg());
@@ -79,15 +80,16 @@ int git_fetch_source(const struct git_fetch_opts *o, char out[GIT_HEX_LEN + 1],
 	git_repository *repo = NULL;
 	int fresh, r = -1;
 	git_oid resolved;
-	if (!path || open_mirror(path, &repo, &fresh, e) != 0)
+	if (!path || open_mirror(o, path, &repo, &fresh, e) != 0)
 		goto out;
 	int named = (o->tag && o->tag[0]) || (o->branch && o->branch[0]);
 	int have = named ? gitrefs_resolve(repo, o->tag, o->branch, "refs/heads/", &resolved)
 	                 : !o->commit && gitrefs_resolve(repo, NULL, NULL, "", &resolved);
 	if (o->commit && !gitrefs_has_commit(repo, o->commit))
 		have = 0;
-	if (fresh || !have || o->update)
-		if (gitrefs_fetch(repo, o->url, "refs/heads/", e) != 0)
+	if (!fresh && (!have || o->update))
+		if (gitrefs_fetch(repo, o->url, "refs/heads/", o->attempts ? o->attempts : 3,
+		                  o->retry_delay_ms, e) != 0)
 			goto out;
 	char what[600];
 	if (o->tag)

@@ -41,7 +41,7 @@ struct xfer {
 	int fd;                      /* the .part file */
 	struct hashthread ht;        /* digest of the bytes in the .part file */
 	unsigned long long have;     /* bytes in the .part file */
-	int checked;                 /* response code looked at (first body byte) */
+	long code;                   /* status of the response whose body is arriving */
 	int skip_body;               /* an error page: do not store it */
 	int werr;                    /* errno of a failed write, 0 if none */
 	struct progress pg;
@@ -61,10 +61,12 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
 	struct xfer *x = ud;
 	size_t len = size * n;
-	if (!x->checked) {
-		long code = 0;
-		curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
-		x->checked = 1;
+	/* A new status means a new response (after a redirect whose body we
+	 * must not store, or the real one). */
+	long code = 0;
+	curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
+	if (code != x->code) {
+		x->code = code;
 		x->skip_body = code != 0 && code != 200 && code != 206;
 		if (code == 200 && x->have > 0 && restart(x) != 0) {
 			x->werr = errno;
@@ -139,7 +141,8 @@ static int transfer(const struct fetch_opts *o, struct xfer *x, const char *url,
 		return XF_FAIL;
 	}
 	x->curl = c;
-	x->checked = x->skip_body = x->werr = 0;
+	x->skip_body = x->werr = 0;
+	x->code = -1;
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -188,6 +191,16 @@ static int transfer(const struct fetch_opts *o, struct xfer *x, const char *url,
 		return code >= 500 || code == 408 || code == 429 ? XF_RETRY : XF_FAIL;
 	}
 	snprintf(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
+	if (rc == CURLE_RANGE_ERROR && x->have > 0) {
+		/* The server cannot resume: start over at once (no Range is sent
+		 * with an empty .part, so this happens at most once). */
+		if (restart(x) != 0) {
+			snprintf(err, errlen, "cannot truncate the partial download: %s",
+			         strerror(errno));
+			return XF_FAIL;
+		}
+		return transfer(o, x, url, err, errlen, show);
+	}
 	switch (rc) {
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
@@ -273,17 +286,25 @@ static int open_part(const char *cache, const char *key, const char *url, char *
 		return -1;
 	}
 	free(dir);
-	int fd = open(*part, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return ferr_set(e, "cannot create %s: %s", *part, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, "  waiting for another download of %s\n", url);
-		if (flock(fd, LOCK_EX) != 0) {
-			close(fd);
-			return ferr_set(e, "cannot lock %s: %s", *part, strerror(errno));
+	for (;;) {
+		int fd = open(*part, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return ferr_set(e, "cannot create %s: %s", *part, strerror(errno));
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			fprintf(stderr, "  waiting for another download of %s\n", url);
+			if (flock(fd, LOCK_EX) != 0) {
+				close(fd);
+				return ferr_set(e, "cannot lock %s: %s", *part, strerror(errno));
+			}
 		}
+		/* The holder we waited for may have renamed the file into the
+		 * cache: then our lock is on the finished file, start again. */
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(*part, &b) == 0 && a.st_ino == b.st_ino
+		    && a.st_dev == b.st_dev)
+			return fd;
+		close(fd);
 	}
-	return fd;
 }
 
 int fetch_archive(const struct fetch_opts *o, char **path, char hex[65], struct ferr *e)
@@ -365,8 +386,11 @@ int fetch_archive(const struct fetch_opts *o, char **path, char hex[65], struct 
 	}
 	hashthread_cancel(&x.ht);
 	if (ok != 0) {
-		ftruncate(fd, 0);
-		unlink(part);
+		/* Bytes from an interrupted transfer stay for the next run to
+		 * resume; an empty file (or a rejected one, emptied) goes. */
+		struct stat st;
+		if (fstat(fd, &st) != 0 || st.st_size == 0)
+			unlink(part);
 		close(fd);
 		free(part);
 		return ferr_set(e, "cannot fetch %s: %s (check the URL, sha256 and mirrors of "

@@ -18,11 +18,15 @@
 
 /* open_or_clone opens dest, or creates it as an empty repository with an
  * `origin` remote (built in a temp dir, then renamed into place). */
-static int open_or_clone(const char *url, const char *dest, git_repository **repo,
+static int open_or_clone(const struct module_sync_opts *o, git_repository **repo,
                          struct ferr *e)
 {
-	if (git_repository_open_ext(repo, dest, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0)
+	const char *url = o->url, *dest = o->dest;
+	if (git_repository_open_ext(repo, dest, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
+		/* The module's URL may have changed in PROJECT.star. */
+		git_remote_set_url(*repo, "origin", url);
 		return 0;
+	}
 	struct stat st;
 	if (lstat(dest, &st) == 0)
 		return ferr_set(e, "%s exists but is not a git checkout; remove it and run "
@@ -46,7 +50,8 @@ static int open_or_clone(const char *url, const char *dest, git_repository **rep
 		ferr_set(e, "cannot create %s: %s", dest, git_errmsg());
 	git_remote_free(rem);
 	if (!fail)
-		fail = gitrefs_fetch(r, url, "refs/remotes/origin/", e) != 0;
+		fail = gitrefs_fetch(r, url, "refs/remotes/origin/", o->attempts ? o->attempts : 3,
+		                     o->retry_delay_ms, e) != 0;
 	git_repository_free(r);
 	if (!fail && rename(tmp, dest) != 0)
 		fail = ferr_set(e, "cannot move the clone to %s: %s", dest, strerror(errno));
@@ -74,12 +79,13 @@ int module_sync(const struct module_sync_opts *o, char out[GIT_HEX_LEN + 1], str
 	git_repository *repo = NULL;
 	git_commit *c = NULL;
 	int r = -1;
-	int fresh = open_or_clone(o->url, o->dest, &repo, e);
+	int fresh = open_or_clone(o, &repo, e);
 	if (fresh < 0)
 		return -1;
 	/* An explicit sync always fetches: refs move, and a moved tag must be
 	 * seen here, not trusted. */
-	if (!fresh && gitrefs_fetch(repo, o->url, "refs/remotes/origin/", e) != 0)
+	if (!fresh && gitrefs_fetch(repo, o->url, "refs/remotes/origin/",
+	                            o->attempts ? o->attempts : 3, o->retry_delay_ms, e) != 0)
 		goto out;
 	const char *ref = o->ref && o->ref[0] ? o->ref : NULL;
 	git_oid want, resolved;
@@ -198,7 +204,8 @@ static int extra_files(git_repository *repo, char *first, size_t n)
 	return count;
 }
 
-int module_verify(const char *dir, const char *commit, int allow_untracked, struct ferr *e)
+int module_check(const char *dir, const char *commit, int allow_untracked,
+                 char head_out[GIT_HEX_LEN + 1], struct ferr *e)
 {
 	if (fetch_lib_init(e) != 0)
 		return -1;
@@ -206,23 +213,33 @@ int module_verify(const char *dir, const char *commit, int allow_untracked, stru
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
 	git_oid pin, head;
-	char hexhead[GIT_HEX_LEN + 1];
+	char hexhead[GIT_HEX_LEN + 1] = "";
 	int r = -1;
-	if (!commit || !hex40_valid(commit))
+	if (head_out)
+		head_out[0] = '\0';
+	if (commit && !hex40_valid(commit))
 		return ferr_set(e, "module %s: commit '%s' is not 40 lowercase hex digits; fix "
-		                "module(commit=) or yoe.lock", dir, commit ? commit : "");
-	git_oid_fromstr(&pin, commit);
-	if (git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
-		return ferr_set(e, "module %s is not a git checkout; run 'yoe module sync'", dir);
+		                "module(commit=) or yoe.lock", dir, commit);
+	if (git_repository_open_ext(&repo, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+		ferr_set(e, "module %s is not a git checkout; run 'yoe module sync'", dir);
+		return MODULE_MISSING;
+	}
 	if (git_reference_name_to_id(&head, repo, "HEAD") != 0) {
 		ferr_set(e, "module %s has no HEAD commit; run 'yoe module sync'", dir);
+		r = MODULE_MISSING;
 		goto out;
 	}
 	git_oid_tostr(hexhead, sizeof hexhead, &head);
+	if (head_out)
+		memcpy(head_out, hexhead, sizeof hexhead);
+	if (!commit)
+		commit = hexhead;   /* unpinned: judge the files against HEAD */
+	git_oid_fromstr(&pin, commit);
 	if (!git_oid_equal(&head, &pin)) {
 		ferr_set(e, "module %s is at commit %s but is pinned to %s (module(commit=) or "
 		         "yoe.lock); run 'yoe module sync' to check out the pin, or review the "
 		         "change and run 'yoe module lock' to accept it", dir, hexhead, commit);
+		r = MODULE_MOVED;
 		goto out;
 	}
 	if (git_commit_lookup(&c, repo, &pin) != 0 || git_commit_tree(&tree, c) != 0) {
@@ -240,6 +257,7 @@ int module_verify(const char *dir, const char *commit, int allow_untracked, stru
 		ferr_set(e, "module %s: tracked file '%s'%s differs from pinned commit %s; run "
 		         "'git -C %s checkout -f HEAD' (or 'yoe module sync') to restore it",
 		         dir, cmp.first, cmp.ndiff > 1 ? " (and others)" : "", commit, dir);
+		r = MODULE_MODIFIED;
 		goto out;
 	}
 	char extra[1024];
@@ -252,12 +270,33 @@ int module_verify(const char *dir, const char *commit, int allow_untracked, stru
 		ferr_set(e, "module %s: file '%s'%s is not part of pinned commit %s and could "
 		         "change what yoe loads; remove it (git -C %s clean -fdx)", dir, extra,
 		         n > 1 ? " (and others)" : "", commit, dir);
+		r = MODULE_EXTRA;
 		goto out;
 	}
-	r = 0;
+	r = MODULE_CLEAN;
 out:
 	git_tree_free(tree);
 	git_commit_free(c);
 	git_repository_free(repo);
 	return r;
+}
+
+int module_verify(const char *dir, const char *commit, int allow_untracked, struct ferr *e)
+{
+	if (!commit)
+		return ferr_set(e, "module %s has no commit pin; add commit= to module() or run "
+		                "'yoe module lock'", dir);
+	return module_check(dir, commit, allow_untracked, NULL, e) == MODULE_CLEAN ? 0 : -1;
+}
+
+const char *module_state_name(int state)
+{
+	switch (state) {
+	case MODULE_CLEAN: return "clean";
+	case MODULE_MISSING: return "missing";
+	case MODULE_MOVED: return "moved";
+	case MODULE_MODIFIED: return "modified";
+	case MODULE_EXTRA: return "extra-files";
+	default: return "error";
+	}
 }

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_OUTPUTS 8
@@ -67,6 +68,9 @@ static void cleanup(int ok)
 	out.work = NULL;
 }
 
+/* on_signal removes the work directory and temp outputs when the edge is
+ * interrupted.  (rm_rf is not async-signal-safe; the process is dying
+ * anyway, and a leftover would be worse.) */
 static void on_signal(int sig)
 {
 	cleanup(0);
@@ -181,9 +185,15 @@ static void say(const struct ctx *c, const char *fmt, ...)
 {
 	if (!c->o->verbose)
 		return;
+	static struct timespec t0;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!t0.tv_sec)
+		t0 = now;
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s: ", log_progname());
+	fprintf(stderr, "%s: [%.2fs] ", log_progname(),
+	        (now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
@@ -249,6 +259,14 @@ static int write_syslinux_cfg(const struct ctx *c, const char *cfg, const char *
 	if (!f) {
 		log_errno("%s: cannot write", cfg);
 		return -1;
+	}
+	/* A serial console on the kernel command line (console=ttyS0,115200)
+	 * gets the boot loader's messages too. */
+	const char *con = c->s->cmdline ? strstr(c->s->cmdline, "console=ttyS") : NULL;
+	if (con) {
+		unsigned port = 0, baud = 115200;
+		sscanf(con, "console=ttyS%u,%u", &port, &baud);
+		fprintf(f, "SERIAL %u %u\n", port, baud);
 	}
 	fprintf(f, "DEFAULT yoe\nPROMPT 0\nTIMEOUT 0\n\nLABEL yoe\n  LINUX /%s\n", kname);
 	if (iname)
@@ -511,6 +529,7 @@ int image_assemble(const struct image_spec *s, const struct assemble_opts *o)
 {
 	struct ctx c = {.s = s, .o = o};
 	int rc = -1;
+	say(&c, "building %s", s->path);
 	manifest_init(&c.m);
 	c.st.rootfd = c.st.dirfd = -1;
 	out.keep_work = o->keep_work;
@@ -540,6 +559,8 @@ int image_assemble(const struct image_spec *s, const struct assemble_opts *o)
 			goto done;
 	}
 	rc = out_commit();
+	if (!rc)
+		say(&c, "done");
 done:
 	if (o->keep_work && out.work)
 		fprintf(stderr, "%s: work directory kept: %s\n", log_progname(), out.work);

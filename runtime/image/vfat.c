@@ -161,10 +161,44 @@ static int fix_backup_boot(const struct vfat_job *j)
 	return rc;
 }
 
+/* fits checks the files against the partition before mtools runs out of
+ * space halfway (clusters of 4 KiB or less, a little for the FATs). */
+static int fits(const struct vfat_job *j)
+{
+	uint64_t need = 0, plen = j->prefix ? strlen(j->prefix) : 0;
+	size_t n;
+	struct mentry **v = j->prefix ? manifest_sorted(j->m, &n) : NULL;
+	for (size_t i = 0; v && i < n; i++) {
+		const struct mentry *e = v[i];
+		if (plen && (strncmp(e->path, j->prefix, plen) || e->path[plen] != '/'))
+			continue;
+		need += e->type == M_DIR ? 4096 : (e->size + 4095) / 4096 * 4096;
+	}
+	free(v);
+	for (size_t i = 0; i < j->nextras; i++) {
+		struct stat sb;
+		if (stat(j->extras[i].src, &sb) == 0)
+			need += ((uint64_t)sb.st_size + 4095) / 4096 * 4096;
+	}
+	if (j->syslinux)
+		need += 256 * 1024; /* ldlinux.sys + ldlinux.c32 */
+	uint64_t have = j->size - j->size / 32 - 64 * 1024;
+	if (need > have) {
+		log_error("%s: the files need about %" PRIu64 " MiB but the %" PRIu64
+		          " MiB FAT filesystem holds about %" PRIu64 " MiB (raise the "
+		          "partition's size)", j->what, (need + FAT_MIB - 1) / FAT_MIB,
+		          j->size / FAT_MIB, have / FAT_MIB);
+		return -1;
+	}
+	return 0;
+}
+
 int vfat_build(const struct vfat_job *j)
 {
 	struct tool_env te;
 	char dev[4200];
+	if (fits(j))
+		return -1;
 	tool_env_init(&te, j->epoch);
 	snprintf(dev, sizeof dev, "%s@@%" PRIu64, j->image, j->offset);
 	if (mkfs(j, &te))

@@ -6,6 +6,7 @@
  * record the outcome.  Every failure ends in the same report: what failed,
  * the last 50 log lines, and where the whole log is. */
 #include "step/build.h"
+#include "step/container.h"
 #include "step/env.h"
 #include "step/install.h"
 #include "step/proc.h"
@@ -32,16 +33,19 @@ struct run {
 	int disable_userns;        /* bwrap supports --disable-userns */
 	struct kvlist env;         /* step environment */
 	char *hide[4];             /* host paths hidden from host-root steps */
+	char *qemu_interp;         /* qemu-user interpreter to bind, or NULL */
 	int logfd;
 	struct build_record rec;
 };
 
-static int binfmt_ok(const char *arch)
+/* binfmt_for checks a qemu-user handler for arch is registered; *interp
+ * gets the interpreter to bind when the handler needs it visible. */
+static int binfmt_for(const char *arch, char **interp)
 {
 	char p[128];
 	snprintf(p, sizeof p, "/proc/sys/fs/binfmt_misc/qemu-%s", !strcmp(arch, "arm64") ? "aarch64" : arch);
 	char *s = read_file(p, NULL);
-	int ok = s && !strncmp(s, "enabled", 7);
+	int ok = binfmt_parse(s, interp);
 	free(s);
 	return ok;
 }
@@ -66,19 +70,23 @@ static int task_sandbox(struct run *r, const struct task *t, struct sandbox *sb,
 	sb->gid = (unsigned)getgid();
 	sb->disable_userns = r->disable_userns;
 	sb->hide = (const char *const *)r->hide;
-	sb->platform_arch = host || !strcmp(u->container_arch, "host") ? host_arch() : u->arch;
+	/* a container unit's own arch is the arch its setup steps run as */
+	sb->platform_arch = (host && !u->ctr.present) || !strcmp(u->container_arch, "host") ? host_arch() : u->arch;
 	if (r->rt == RT_BWRAP) {
 		sb->rootfs = host ? "/" : t->container_rootfs ? t->container_rootfs : u->container_rootfs;
 		if (!sb->rootfs)
 			return errf(e, "unit '%s' task '%s': container '%s' has no unpacked rootfs for bwrap; "
 			            "make it a container unit with a rootfs tarball (container_rootfs in %s), or use --runtime=podman/docker",
 			            u->name, t->name, c, u->path);
-		if (strcmp(sb->platform_arch, host_arch()) && !binfmt_ok(sb->platform_arch))
+		free(r->qemu_interp);
+		r->qemu_interp = NULL;
+		if (strcmp(sb->platform_arch, host_arch()) && !binfmt_for(sb->platform_arch, &r->qemu_interp))
 			return errf(e, "unit '%s' runs in a %s container but this host is %s and no qemu-user binfmt handler is registered; "
 			            "install qemu-user-static and binfmt-support (apt-get install qemu-user-static binfmt-support)",
 			            u->name, sb->platform_arch, host_arch());
+		sb->qemu_interp = r->qemu_interp;
 	} else {
-		if (host)
+		if (host && !u->ctr.present)  /* a container unit builds an image instead */
 			return errf(e, "unit '%s': container = host runs on the host's root file system, which only the bwrap runtime provides; use --runtime=bwrap",
 			            u->name);
 		sb->image = t->container_image ? t->container_image : u->container_image;
@@ -141,6 +149,7 @@ static void cleanup(struct run *r)
 	free(r->log);
 	free(r->json);
 	free(r->exe);
+	free(r->qemu_interp);
 	kv_free(&r->env);
 	for (size_t i = 0; r->hide[i]; i++)
 		free(r->hide[i]);
@@ -157,9 +166,28 @@ static void print_argv(FILE *f, char **v)
 	}
 }
 
+/* run_container builds a container unit's container (container.h). */
+static int run_container(struct run *r, FILE *print, struct errbuf *e, int *code)
+{
+	const struct unit_spec *u = r->u;
+	struct task setup = u->ctr.setup;
+	if (!setup.name)
+		setup.name = "setup";
+	struct sandbox sb;
+	if (task_sandbox(r, &setup, &sb, e) != 0)
+		return -1;
+	int rc = container_build(u, &sb, r->logfd, print, e);
+	if (rc != 0 && proc_cancelled())
+		*code = 128 + proc_cancelled();
+	return rc;
+}
+
 static int do_print_argv(struct run *r, struct errbuf *e)
 {
 	const struct unit_spec *u = r->u;
+	int code = 0;
+	if (u->ctr.present)
+		return run_container(r, r->o->out, e, &code);
 	for (size_t i = 0; i < u->ntasks; i++) {
 		const struct task *t = &u->tasks[i];
 		struct sandbox sb;
@@ -214,6 +242,57 @@ static int finish(struct run *r, const char *status, const char *msg, int code)
 	return code;
 }
 
+/* bwrap_failed tells a failure of bwrap itself (its messages start with
+ * "bwrap: ") from a failing step, so the report can say what to fix. */
+static int bwrap_failed(const char *log)
+{
+	char *text = read_file(log, NULL);
+	int hit = text && (!strncmp(text, "bwrap: ", 7) || strstr(text, "\nbwrap: "));
+	free(text);
+	return hit;
+}
+
+static int install_step(struct run *r, const struct task *t, size_t j, struct errbuf *e)
+{
+	const struct step *s = &t->steps[j];
+	const char *what = s->kind == STEP_INSTALL ? "install_file" : "install_template";
+	blog_printf(r->logfd, "==> [%s %zu/%zu] %s %s -> %s\n", t->name, j + 1, t->nsteps, what, s->src, s->dest);
+	if (install_run(r->u, s, &r->env, r->destdir, e) == 0)
+		return 0;
+	blog_printf(r->logfd, "%s: error: %s\n", what, e->msg);
+	char *m = xasprintf("task '%s' step %zu/%zu (%s %s, %s:%d) failed: %s", t->name, j + 1, t->nsteps,
+	                    what, s->src, r->u->path, s->line, e->msg);
+	errf(e, "%s", m);
+	free(m);
+	return -1;
+}
+
+static int shell_step(struct run *r, struct sandbox *sb, const struct task *t, size_t j, struct errbuf *e, int *code)
+{
+	const struct step *s = &t->steps[j];
+	char *head = first_line(s->text);
+	blog_printf(r->logfd, "==> [%s %zu/%zu] %s\n", t->name, j + 1, t->nsteps, head);
+	struct strvec argv = {0};
+	sb->step_no = j + 1;
+	int st = sandbox_argv(sb, s->text, &argv, e);
+	if (st == 0)
+		st = proc_run(argv.v, r->logfd, r->rt != RT_BWRAP, e);
+	sv_free(&argv);
+	if (st > 0 && proc_cancelled()) {
+		*code = 128 + proc_cancelled();
+		errf(e, "cancelled by signal %d during task '%s' step %zu/%zu: %s", proc_cancelled(), t->name, j + 1, t->nsteps, head);
+	} else if (st > 0) {
+		int bw = r->rt == RT_BWRAP && st == 1 && bwrap_failed(r->log);
+		errf(e, "task '%s' step %zu/%zu (%s:%d) failed with exit code %d: %s%s", t->name, j + 1, t->nsteps,
+		     r->u->path, s->line, st, head,
+		     bw ? " — bwrap itself failed (its message is in the log); if it cannot create namespaces, unprivileged user "
+		          "namespaces are disabled here: sysctl kernel.unprivileged_userns_clone=1 (Debian) or "
+		          "kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu), or use --runtime=podman" : "");
+	}
+	free(head);
+	return st == 0 ? 0 : -1;
+}
+
 static int run_steps(struct run *r, struct errbuf *e, int *code)
 {
 	const struct unit_spec *u = r->u;
@@ -224,40 +303,24 @@ static int run_steps(struct run *r, struct errbuf *e, int *code)
 			return -1;
 		blog_printf(r->logfd, "==> task %s (%zu steps)%s\n", t->name, t->nsteps, t->network ? " [network]" : "");
 		for (size_t j = 0; j < t->nsteps; j++) {
-			const struct step *s = &t->steps[j];
-			if (proc_cancelled())
-				return *code = 128 + proc_cancelled(), errf(e, "cancelled by signal %d before task '%s' step %zu", proc_cancelled(), t->name, j + 1);
-			if (s->kind != STEP_SHELL) {
-				const char *what = s->kind == STEP_INSTALL ? "install_file" : "install_template";
-				blog_printf(r->logfd, "==> [%s %zu/%zu] %s %s -> %s\n", t->name, j + 1, t->nsteps, what, s->src, s->dest);
-				if (install_run(u, s, &r->env, r->destdir, e) != 0) {
-					blog_printf(r->logfd, "%s: error: %s\n", what, e->msg);
-					char *m = xasprintf("task '%s' step %zu/%zu (%s %s, %s:%d) failed: %s", t->name, j + 1, t->nsteps, what, s->src, u->path, s->line, e->msg);
-					errf(e, "%s", m);
-					free(m);
-					return -1;
-				}
-				continue;
+			if (proc_cancelled()) {
+				*code = 128 + proc_cancelled();
+				return errf(e, "cancelled by signal %d before task '%s' step %zu", proc_cancelled(), t->name, j + 1);
 			}
-			char *head = first_line(s->text);
-			blog_printf(r->logfd, "==> [%s %zu/%zu] %s\n", t->name, j + 1, t->nsteps, head);
-			struct strvec argv = {0};
-			sb.step_no = j + 1;
-			int st = sandbox_argv(&sb, s->text, &argv, e);
-			if (st == 0)
-				st = proc_run(argv.v, r->logfd, r->rt != RT_BWRAP, e);
-			sv_free(&argv);
-			if (st != 0) {
-				if (proc_cancelled())
-					*code = 128 + proc_cancelled(), errf(e, "cancelled by signal %d during task '%s' step %zu/%zu: %s", proc_cancelled(), t->name, j + 1, t->nsteps, head);
-				else if (st > 0)
-					errf(e, "task '%s' step %zu/%zu (%s:%d) failed with exit code %d: %s", t->name, j + 1, t->nsteps, u->path, s->line, st, head);
-				free(head);
+			int rc = t->steps[j].kind == STEP_SHELL ? shell_step(r, &sb, t, j, e, code) : install_step(r, t, j, e);
+			if (rc != 0)
 				return -1;
-			}
-			free(head);
 		}
 	}
+	return 0;
+}
+
+static int assemble(struct run *r, struct errbuf *e)
+{
+	int reused = 0;
+	if (sysroot_assemble(&r->u->deps, r->sysroot, e, &reused) != 0)
+		return -1;
+	blog_printf(r->logfd, "==> sysroot: %zu build deps%s\n", r->u->deps.n, reused ? " (unchanged, reused)" : "");
 	return 0;
 }
 
@@ -289,12 +352,20 @@ int build_unit(const struct unit_spec *u, const struct build_opts *o)
 	}
 	blog_printf(r.logfd, "==> unit %s %s-r%s (%s), key %s, runtime %s\n", u->name, u->version, u->release, u->scope,
 	            u->key[0] ? u->key : "-", r.rt_why);
-	if (mkdir_p(r.src, 0755) != 0 || rm_rf(r.destdir) != 0 || mkdir_p(r.destdir, 0755) != 0) {
+	int cache_ok = 1;  /* per-unit cache dirs persist between builds */
+	for (size_t i = 0; i < u->cache.n; i++)
+		cache_ok &= mkdir_p(u->cache.v[i].val, 0755) == 0;
+	if (!cache_ok) {
+		code = finish(&r, "failed", "cannot create the unit's [cache] directories (check the paths in the spec)", 1);
+	} else if (mkdir_p(r.src, 0755) != 0 || rm_rf(r.destdir) != 0 || mkdir_p(r.destdir, 0755) != 0) {
 		code = finish(&r, "failed", "cannot create src/ and destdir/ in the unit directory (check its permissions)", 1);
-	} else if (blog_printf(r.logfd, "==> sysroot: %zu build deps\n", u->deps.n), sysroot_assemble(&u->deps, r.sysroot, &e) != 0) {
+	} else if (assemble(&r, &e) != 0) {
 		code = finish(&r, "failed", e.msg, 1);
-	} else if (run_steps(&r, &e, &code) != 0) {
+	} else if ((u->ctr.present ? run_container(&r, NULL, &e, &code) : run_steps(&r, &e, &code)) != 0) {
 		code = finish(&r, code > 128 ? "cancelled" : "failed", e.msg, code);
+	} else if (u->ctr.present) {
+		blog_printf(r.logfd, "==> complete\n");  /* a container has no stage */
+		code = finish(&r, "complete", NULL, 0);
 	} else if (blog_printf(r.logfd, "==> stage\n"), tree_link(r.destdir, r.stage, &e) != 0) {
 		code = finish(&r, "failed", e.msg, 1);
 	} else {

@@ -20,6 +20,13 @@
 static const char *const host_dirs[] = {
 	"bin", "etc", "lib", "lib32", "lib64", "libx32", "opt", "sbin", "usr", NULL,
 };
+/* Host files under /etc a build never needs and a root-run step could
+ * otherwise read (uid 0 in the sandbox owns them): covered with /dev/null
+ * (files) or an empty tmpfs (directories). */
+static const char *const host_masks[] = {
+	"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers",
+	"/etc/sudoers.d", "/etc/ssh", "/etc/ssl/private", "/etc/docker", "/etc/containers/auth.json", NULL,
+};
 /* What never comes from a rootfs: bwrap provides or hides these. */
 static const char *const rootfs_skip[] = {
 	"build", "dev", "proc", "run", "sys", "tmp", NULL,
@@ -68,7 +75,18 @@ static int add_root(const struct sandbox *sb, struct strvec *a, struct errbuf *e
  * in /opt, a $HOME under /usr…) with an empty tmpfs. */
 static void add_hides(const struct sandbox *sb, struct strvec *a)
 {
-	if (!sb->hide || strcmp(sb->rootfs, "/"))
+	if (strcmp(sb->rootfs, "/"))
+		return;
+	for (const char *const *m = host_masks; *m; m++) {
+		struct stat st;
+		if (lstat(*m, &st) != 0 || S_ISLNK(st.st_mode))
+			continue;
+		sv_push(a, S_ISDIR(st.st_mode) ? "--tmpfs" : "--ro-bind");
+		if (!S_ISDIR(st.st_mode))
+			sv_push(a, "/dev/null");
+		sv_push(a, *m);
+	}
+	if (!sb->hide)
 		return;
 	for (const char *const *h = sb->hide; *h; h++) {
 		char top[NAME_MAX + 1];
@@ -101,13 +119,18 @@ int bwrap_argv(const struct sandbox *sb, const char *script, struct strvec *a, s
 	sv_push(a, "--cap-drop");
 	sv_push(a, "ALL");
 	sv_push(a, "--uid");
-	sv_pushf(a, "%u", sb->uid);
+	sv_pushf(a, "%u", sb->rootfs_rw ? 0 : sb->uid);
 	sv_push(a, "--gid");
-	sv_pushf(a, "%u", sb->gid);
+	sv_pushf(a, "%u", sb->rootfs_rw ? 0 : sb->gid);
 	sv_push(a, "--hostname");
 	sv_push(a, "yoe-build");
-	if (add_root(sb, a, e) != 0)
+	if (sb->rootfs_rw) {
+		sv_push(a, "--bind");
+		sv_push(a, sb->rootfs);
+		sv_push(a, "/");
+	} else if (add_root(sb, a, e) != 0) {
 		return -1;
+	}
 	add_hides(sb, a);
 	const char *m[] = {
 		"--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
@@ -117,13 +140,20 @@ int bwrap_argv(const struct sandbox *sb, const char *script, struct strvec *a, s
 	};
 	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
 		sv_push(a, m[i]);
+	if (sb->qemu_interp) {  /* the kernel opens it inside the sandbox */
+		sv_push(a, "--ro-bind");
+		sv_push(a, sb->qemu_interp);
+		sv_push(a, sb->qemu_interp);
+	}
 	for (size_t i = 0; i < sb->u->cache.n; i++) {
 		sv_push(a, "--bind");
 		sv_push(a, sb->u->cache.v[i].val);
 		sv_push(a, sb->u->cache.v[i].key);
 	}
-	sv_push(a, "--remount-ro");
-	sv_push(a, "/");
+	if (!sb->rootfs_rw) {
+		sv_push(a, "--remount-ro");
+		sv_push(a, "/");
+	}
 	sv_push(a, "--chdir");
 	sv_push(a, "/build/src");
 	for (size_t i = 0; i < sb->env->n; i++) {

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage[] =
 	"usage: container-step [options] UNIT.INI\n"
@@ -67,6 +68,7 @@ int main(int argc, char **argv)
 	}
 	int rc = 0;
 	if (!check) {
+		umask(022);  /* file modes in destdir must not depend on the caller */
 		proc_signals();
 		rc = build_unit(&u, &o);
 	}

@@ -147,3 +147,20 @@ const char *docker_arch(const char *arch)
 		return "arm64";
 	return arch;
 }
+
+int binfmt_parse(const char *text, char **interp)
+{
+	*interp = NULL;
+	if (!text || strncmp(text, "enabled", 7))
+		return 0;
+	const char *ip = strstr(text, "\ninterpreter "), *fl = strstr(text, "\nflags:");
+	int fix = 0;
+	if (fl)
+		for (fl += 7; *fl && *fl != '\n'; fl++)
+			fix |= *fl == 'F';
+	if (ip && !fix) {
+		ip += 13;
+		*interp = strndup(ip, strcspn(ip, "\n"));
+	}
+	return 1;
+}

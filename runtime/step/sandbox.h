@@ -32,7 +32,13 @@ struct sandbox {
 	                             an empty tmpfs ($HOME, project, keys);
 	                             NULL-terminated, may be NULL */
 	int disable_userns;       /* bwrap ≥ 0.8: forbid nested user namespaces */
+	const char *qemu_interp;  /* bwrap, cross-arch: qemu-user interpreter to
+	                             bind at its own path (binfmt handler without
+	                             the F flag); NULL when not needed */
 	int network;              /* 1: keep the host network */
+	int rootfs_rw;            /* bwrap: bind rootfs read-write at / and run
+	                             as uid 0 of the user namespace (container
+	                             setup steps only; still no capabilities) */
 	unsigned uid, gid;        /* the invoking user's ids */
 };
 
@@ -55,6 +61,10 @@ int runtime_select(const char *cli, enum runtime *rt, const char **why, struct e
 char *find_in_path(const char *name);
 /* bwrap_has_disable_userns reports whether `exe --version` is ≥ 0.8.0. */
 int bwrap_has_disable_userns(const char *exe);
+/* binfmt_parse reads a binfmt_misc entry's text: 1 when enabled, with
+ * *interp set to a malloc'd interpreter path when the entry lacks the F
+ * (fix-binary) flag and so needs the interpreter visible in the sandbox. */
+int binfmt_parse(const char *text, char **interp);
 /* host_arch returns the yoe arch token of this machine (x86_64, arm64, …). */
 const char *host_arch(void);
 /* docker_arch maps a yoe arch to the OCI platform arch (x86_64 → amd64). */

@@ -143,7 +143,7 @@ static const struct { const char *name; size_t off; } unit_fields[] = {
 	UF(name), UF(version), UF(release), UF(arch), UF(machine), UF(distro),
 	UF(console), UF(project), UF(project_version), UF(key), UF(scope),
 	UF(shell), UF(container), UF(container_arch), UF(container_rootfs),
-	UF(container_image), UF(files_dir), UF(source_date_epoch), UF(dir),
+	UF(container_image), UF(files_dir), UF(source_date_epoch), UF(sandbox), UF(dir),
 	UF(project_dir),
 };
 
@@ -227,6 +227,31 @@ static int task_key(struct ctx *c, struct task *t, const char *name, char *val, 
 	return fail(c, "unknown key '%s' in [%s] (known: network, container, container_rootfs, container_image, step, install, template)", name, t->name);
 }
 
+static int container_key(struct ctx *c, const char *name, const char *val)
+{
+	struct container_spec *k = &c->u->ctr;
+	k->present = 1;
+	if (!strcmp(name, "setup")) {
+		if (!k->setup.name)
+			k->setup.name = xstrdup("setup");
+		k->setup.network = 1;  /* installing packages needs it */
+		struct step *s = new_step(&k->setup, STEP_SHELL, c->rd.line);
+		s->text = xstrdup(val);
+		c->last = &s->text;
+		return 1;
+	}
+	char **slot = !strcmp(name, "rootfs_tarball") ? &k->rootfs_tarball
+		: !strcmp(name, "dockerfile") ? &k->dockerfile
+		: !strcmp(name, "context") ? &k->context
+		: !strcmp(name, "image") ? &k->image : NULL;
+	if (!slot)
+		return fail(c, "unknown key '%s' in [container] (known: rootfs_tarball, dockerfile, context, image, setup)%s", name, NULL);
+	free(*slot);
+	*slot = xstrdup(val);
+	c->last = slot;
+	return 1;
+}
+
 static struct task *task_for(struct ctx *c, const char *section)
 {
 	const char *n = section + 5;
@@ -306,11 +331,13 @@ static int handle(void *user, const char *section, const char *name, const char 
 			*slot = xstrdup(val);
 			c->last = slot;
 		}
+	} else if (!strcmp(section, "container")) {
+		r = container_key(c, name, val);
 	} else if (!strncmp(section, "task ", 5)) {
 		struct task *t = task_for(c, section);
 		r = t ? task_key(c, t, name, val, raw) : 0;
 	} else {
-		r = fail(c, "unknown section [%s] (known: unit, env, vars, deps, cache, task NAME)%s", section, NULL);
+		r = fail(c, "unknown section [%s] (known: unit, env, vars, deps, cache, container, task NAME)%s", section, NULL);
 	}
 	free(val);
 	return r;
@@ -320,7 +347,10 @@ static int handle(void *user, const char *section, const char *name, const char 
 static void absolutize(char **p, const char *base)
 {
 	if (*p && (*p)[0] != '/' && (*p)[0]) {
-		char *a = path_join(base, *p);
+		const char *rel = *p;
+		while (rel[0] == '.' && rel[1] == '/')
+			rel += 2;
+		char *a = !strcmp(rel, ".") || !*rel ? xstrdup(base) : path_join(base, rel);
 		free(*p);
 		*p = a;
 	}
@@ -388,6 +418,11 @@ int spec_load(const char *path, struct unit_spec *u, struct errbuf *e)
 	}
 	for (size_t i = 0; i < u->ntasks; i++)
 		absolutize(&u->tasks[i].container_rootfs, u->project_dir);
+	absolutize(&u->ctr.rootfs_tarball, u->project_dir);
+	absolutize(&u->ctr.dockerfile, u->project_dir);
+	absolutize(&u->ctr.context, u->project_dir);
+	if (u->ctr.present && u->ntasks)
+		return errf(e, "%s: error: a container unit ([container]) has no [task] sections; its setup steps are `setup = ...` lines", path);
 	return 0;
 }
 
@@ -414,5 +449,13 @@ void spec_free(struct unit_spec *u)
 		free(t->container_image);
 	}
 	free(u->tasks);
+	for (size_t j = 0; j < u->ctr.setup.nsteps; j++)
+		free(u->ctr.setup.steps[j].text);
+	free(u->ctr.setup.steps);
+	free(u->ctr.setup.name);
+	free(u->ctr.rootfs_tarball);
+	free(u->ctr.dockerfile);
+	free(u->ctr.context);
+	free(u->ctr.image);
 	memset(u, 0, sizeof *u);
 }

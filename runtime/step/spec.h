@@ -39,6 +39,18 @@ struct task {
 	size_t cap;          /* allocated steps */
 };
 
+/* container: present when the unit is a container unit, which builds a
+ * container for other units instead of running tasks. */
+struct container_spec {
+	int present;          /* a [container] section was given */
+	char *rootfs_tarball; /* bwrap: pinned rootfs tarball (fetched and
+	                         sha256-checked by fetch-and-verify) */
+	char *dockerfile;     /* podman/docker: the Dockerfile */
+	char *context;        /* podman/docker: build context directory */
+	char *image;          /* podman/docker: tag to build, yoe/<n>:<v>-<arch> */
+	struct task setup;    /* bwrap: setup steps run in the new rootfs */
+};
+
 struct unit_spec {
 	char *path;            /* the spec file itself */
 	char *dir;             /* unit build dir: src/ destdir/ sysroot/ stage/ */
@@ -56,10 +68,13 @@ struct unit_spec {
 	char *container_image; /* image ref of the container (podman/docker) */
 	char *files_dir;       /* directory install_file/template read from */
 	char *source_date_epoch; /* SOURCE_DATE_EPOCH value ("0" default) */
+	char *sandbox;         /* the original's bwrap switch: accepted, ignored
+	                          (every step is sandboxed) */
 	struct kvlist env;     /* [env]: added to the step environment */
 	struct kvlist vars;    /* [vars]: extra template keywords */
 	struct kvlist deps;    /* [deps]: unit name → staged tree */
 	struct kvlist cache;   /* [cache]: sandbox path → host cache dir */
+	struct container_spec ctr; /* [container], for container units */
 	struct task *tasks;    /* [task NAME] sections in file order */
 	size_t ntasks;         /* number of tasks */
 };

@@ -1,5 +1,6 @@
 /* runtime/step/tree.c — hard-link tree merges (tree.h). */
 #include "step/tree.h"
+#include "lib/atomicfile.h"
 #include "lib/fsutil.h"
 
 #include <dirent.h>
@@ -162,22 +163,64 @@ static int merge_dir(struct merge *m, const char *rel, int fresh)
 	return rc;
 }
 
-int sysroot_assemble(const struct kvlist *deps, const char *sysroot, struct errbuf *e)
+/* deps_manifest describes the deps' stage directories.  A stage is only
+ * ever replaced whole (tree_link renames a new directory into place), so
+ * the same device, inode and ctime mean the same content. */
+static char *deps_manifest(const struct kvlist *deps)
 {
-	if (rm_rf(sysroot) != 0)
-		return errf(e, "%s: cannot remove the old sysroot: %s", sysroot, strerror(errno));
-	if (mkdir_p(sysroot, 0755) != 0)
-		return errf(e, "%s: cannot create: %s", sysroot, strerror(errno));
+	char *m = xstrdup("");
 	for (size_t i = 0; i < deps->n; i++) {
 		struct stat st;
-		if (stat(deps->v[i].val, &st) != 0 || !S_ISDIR(st.st_mode))
-			return errf(e, "dependency '%s': staged tree %s is missing; build '%s' first (ninja orders this when build.ninja is current: rerun `yoe gen`)",
-			            deps->v[i].key, deps->v[i].val, deps->v[i].key);
+		if (stat(deps->v[i].val, &st) != 0)
+			memset(&st, 0, sizeof st);
+		char *n = xasprintf("%s%s\t%s\t%llu\t%llu\t%lld.%09ld\n", m, deps->v[i].key, deps->v[i].val,
+		                    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		                    (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+		free(m);
+		m = n;
+	}
+	return m;
+}
+
+int sysroot_assemble(const struct kvlist *deps, const char *sysroot, struct errbuf *e, int *reused)
+{
+	char *mpath = xasprintf("%s.deps", sysroot), *want = deps_manifest(deps), *have = read_file(mpath, NULL);
+	struct stat st;
+	int rc = -1;
+	*reused = have && !strcmp(have, want) && stat(sysroot, &st) == 0 && S_ISDIR(st.st_mode);
+	if (*reused) {
+		rc = 0;
+		goto out;
+	}
+	unlink(mpath);  /* from here until the end the sysroot is incomplete */
+	if (rm_rf(sysroot) != 0) {
+		errf(e, "%s: cannot remove the old sysroot: %s", sysroot, strerror(errno));
+		goto out;
+	}
+	if (mkdir_p(sysroot, 0755) != 0) {
+		errf(e, "%s: cannot create: %s", sysroot, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < deps->n; i++) {
+		if (stat(deps->v[i].val, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			errf(e, "dependency '%s': staged tree %s is missing; build '%s' first (ninja orders this when build.ninja is current: rerun `yoe gen`)",
+			     deps->v[i].key, deps->v[i].val, deps->v[i].key);
+			goto out;
+		}
 		struct merge m = {deps, i, deps->v[i].val, sysroot, e};
 		if (merge_dir(&m, "", i == 0) != 0)
-			return -1;
+			goto out;
 	}
-	return 0;
+	if (write_file_if_changed(mpath, want, strlen(want), 0644) < 0) {
+		errf(e, "%s: cannot write: %s", mpath, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(mpath);
+	free(want);
+	free(have);
+	return rc;
 }
 
 int tree_link(const char *src, const char *dst, struct errbuf *e)

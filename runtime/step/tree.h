@@ -11,8 +11,10 @@
 /* sysroot_assemble removes sysroot and rebuilds it from deps (unit name →
  * staged tree).  The same path shipped by two deps with different content
  * (or type, or symlink target) is an error naming both units and the path;
- * identical content is fine. */
-int sysroot_assemble(const struct kvlist *deps, const char *sysroot, struct errbuf *e);
+ * identical content is fine.  `<sysroot>.deps` records which stage
+ * directories it was made from; when they are all still the same, the
+ * existing sysroot is kept and *reused is set to 1. */
+int sysroot_assemble(const struct kvlist *deps, const char *sysroot, struct errbuf *e, int *reused);
 
 /* tree_link replaces dst with a hard-link copy of the tree src, atomically:
  * it is built beside dst as dst.tmp and renamed into place. */

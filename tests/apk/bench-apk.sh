@@ -13,7 +13,8 @@ W=$(mktemp -d /tmp/yoe-apk-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 
 now() { date +%s.%N; }
-secs() { echo "$2 - $1" | bc -l | xargs printf '%.2f'; }
+secs() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"; }
+ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
 # timed VAR CMD... — runs CMD; sets VAR_wall and VAR_cpu (user+sys seconds
 # of CMD and its children).  On a shared machine wall time is noisy; CPU
 # time is the steadier figure.
@@ -66,7 +67,7 @@ timed tar tar -czf "$W/tree.tar.gz" -C "$W/tree" .
 timed pack "$A" pack --destdir "$W/tree" --name big --version 1 --arch x86_64 --key "$W/k.rsa" -o "$W/big-1-r0.apk"
 echo "tar -czf:      ${tar_wall} s wall, ${tar_cpu} s cpu  ($(du -m "$W/tree.tar.gz" | cut -f1) MiB)"
 echo "apk-sign pack: ${pack_wall} s wall, ${pack_cpu} s cpu  ($(du -m "$W/big-1-r0.apk" | cut -f1) MiB)"
-echo "ratio pack/tar: wall $(echo "$pack_wall / $tar_wall" | bc -l | xargs printf '%.2f')x, cpu $(echo "$pack_cpu / $tar_cpu" | bc -l | xargs printf '%.2f')x (target <= 1.20x)"
+echo "ratio pack/tar: wall $(ratio "$pack_wall" "$tar_wall")x, cpu $(ratio "$pack_cpu" "$tar_cpu")x (target <= 1.20x)"
 t0=$(now); "$A" verify --key "$W/k.rsa.pub" "$W/big-1-r0.apk" >/dev/null; t1=$(now)
 echo "apk-sign verify: $(secs "$t0" "$t1") s"
 rm -rf "$W/tree" "$W/tree.tar.gz" "$W/big-1-r0.apk"

@@ -71,6 +71,10 @@ out=$(packhello tree1 refused.apk 2>&1); rc=$?
 check_eq "pack refuses the insecure key" $rc 1
 check "nothing written with an insecure key" test ! -e refused.apk
 chmod 600 keys/test.rsa
+"$A" keygen keys/mismatch.rsa >/dev/null 2>&1 && cp keys/test.rsa.pub keys/mismatch.rsa.pub
+out=$("$A" keyinfo keys/mismatch.rsa 2>&1); rc=$?
+check_eq "keyinfo refuses a public key of another pair" $rc 1
+check_contains "mismatch explained" "$out" "is not the public half of keys/mismatch.rsa"
 
 # --- pack, checked by independent tools ---
 check "pack succeeds" packhello tree1 hello-1.2-r3.apk
@@ -190,6 +194,19 @@ check "data stream kept byte for byte" sh -c "tail -c +$((s2off + 1)) hello-1.2-
 out=$("$A" verify --key keys/test.rsa.pub resigned.apk 2>&1); rc=$?
 check_eq "old key no longer verifies" $rc 1
 
+# --- edge cases ---
+mkdir -p empty sysroot/etc/init.d && printf '#!/sbin/openrc-run\n' > sysroot/etc/init.d/svc
+check "empty destdir packs" "$A" pack --destdir empty --name empty --version 1 --arch noarch --unsigned -o empty.apk
+check_eq "empty package: size 0" "$(tar -xzOf empty.apk .PKGINFO 2>/dev/null | sed -n 's/^size = //p')" 0
+check "service found in the sysroot" "$A" pack --destdir empty --sysroot sysroot --service svc \
+  --name svc --version 1 --arch noarch --key keys/test.rsa -o svc.apk
+check_eq "service symlink in a tree without etc/" \
+  "$(python3 -c "import tarfile,sys;t=tarfile.open(sys.argv[1]);print(' '.join(m.name+('->'+m.linkname if m.issym() else '') for m in t))" svc.apk 2>/dev/null)" \
+  ".SIGN.RSA.test.rsa.pub .PKGINFO etc etc/runlevels etc/runlevels/default etc/runlevels/default/svc->/etc/init.d/svc"
+out=$("$A" pack --destdir empty --service nosuch --name s --version 1 --arch noarch --unsigned -o s.apk 2>&1); rc=$?
+check_eq "service without init script fails" $rc 1
+check_contains "service error names the script" "$out" "etc/init.d/nosuch does not exist"
+
 # --- bad input ---
 out=$("$A" pack --destdir nowhere --name x --version 1 --arch x86_64 --unsigned -o x.apk 2>&1); rc=$?
 check_eq "missing destdir fails" $rc 1
@@ -221,6 +238,14 @@ if [ -x "$YOE_BIN/yoe" ] && "$YOE_BIN/yoe" key --help >/dev/null 2>&1; then
   check_contains "yoe key info" "$out" "private key: $T_TMP/home/.config/yoe/keys/demo.rsa"
   out=$(cd proj && HOME=$T_TMP/home YOE_LIBEXEC=$YOE_BIN "$YOE_BIN/yoe" key info --name other 2>&1); rc=$?
   check_eq "yoe key info of a missing key fails" $rc 1
+  mkdir -p proj2 && printf 'project(name = "p2", version = "1", signing_key = "keys/custom.rsa")\n' > proj2/PROJECT.star
+  out=$(cd proj2 && HOME=$T_TMP/home YOE_LIBEXEC=$YOE_BIN "$YOE_BIN/yoe" key generate 2>&1)
+  check_contains "signing_key overrides the path" "$out" "private key: $T_TMP/proj2/keys/custom.rsa"
+  check_eq "signing_key key mode" "$(stat -c %a proj2/keys/custom.rsa 2>&1)" 600
+  chmod 644 proj2/keys/custom.rsa
+  out=$(cd proj2 && HOME=$T_TMP/home YOE_LIBEXEC=$YOE_BIN "$YOE_BIN/yoe" key info 2>&1); rc=$?
+  check_eq "yoe key info refuses an insecure key" $rc 1
+  check_contains "yoe key info says how to fix it" "$out" "chmod 600"
 else
   fail "yoe key is not built"
 fi

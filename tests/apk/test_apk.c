@@ -239,6 +239,69 @@ TEST(elf_soname_of_a_real_library_and_garbage)
 	                     60, so, sizeof so), 0);
 }
 
+/* synth_elf builds a minimal shared object image (ELF header, PT_LOAD,
+ * PT_DYNAMIC with DT_STRTAB/DT_STRSZ/DT_SONAME) in either class/byte order. */
+static void wr(unsigned char *b, size_t off, int size, uint64_t v, int be)
+{
+	for (int i = 0; i < size; i++)
+		b[off + (size_t)(be ? size - 1 - i : i)] = (unsigned char)(v >> (8 * i));
+}
+
+static size_t synth_elf(unsigned char *b, int is64, int be, const char *soname)
+{
+	size_t eh = is64 ? 64 : 52, ph = is64 ? 56 : 32, w = is64 ? 8 : 4;
+	size_t phoff = eh, dynoff = phoff + 2 * ph, stroff = dynoff + 4 * 2 * w;
+	size_t strsz = strlen(soname) + 2, total = stroff + strsz;
+	uint64_t base = 0x10000;
+	memset(b, 0, total);
+	memcpy(b, "\177ELF", 4);
+	b[4] = is64 ? 2 : 1;
+	b[5] = be ? 2 : 1;
+	b[6] = 1;
+	wr(b, 16, 2, 3 /* ET_DYN */, be);
+	wr(b, is64 ? 32 : 28, (int)w, phoff, be);
+	wr(b, is64 ? 54 : 42, 2, ph, be);
+	wr(b, is64 ? 56 : 44, 2, 2, be);
+	for (int i = 0; i < 2; i++) {
+		size_t p = phoff + (size_t)i * ph;
+		uint64_t type = i ? 2 : 1, off = i ? dynoff : 0, sz = i ? 4 * 2 * w : total;
+		wr(b, p, 4, type, be);
+		if (is64) {
+			wr(b, p + 8, 8, off, be);
+			wr(b, p + 16, 8, base + off, be);
+			wr(b, p + 32, 8, sz, be);
+		} else {
+			wr(b, p + 4, 4, off, be);
+			wr(b, p + 8, 4, base + off, be);
+			wr(b, p + 16, 4, sz, be);
+		}
+	}
+	uint64_t dyn[4][2] = {{5, base + stroff}, {10, strsz}, {14, 1}, {0, 0}};
+	for (int i = 0; i < 4; i++) {
+		wr(b, dynoff + (size_t)i * 2 * w, (int)w, dyn[i][0], be);
+		wr(b, dynoff + (size_t)i * 2 * w + w, (int)w, dyn[i][1], be);
+	}
+	memcpy(b + stroff + 1, soname, strlen(soname) + 1);
+	return total;
+}
+
+TEST(elf_soname_all_classes_and_byte_orders)
+{
+	unsigned char b[512];
+	char so[64];
+	for (int is64 = 0; is64 < 2; is64++)
+		for (int be = 0; be < 2; be++) {
+			size_t n = synth_elf(b, is64, be, "libsynth.so.7");
+			CHECK_INT(elf_soname(b, n, so, sizeof so), 1);
+			CHECK_STR(so, "libsynth.so.7");
+			CHECK_INT(elf_soname(b, n - 3, so, sizeof so), 0); /* unterminated */
+		}
+	/* A DT_SONAME index past DT_STRSZ is refused, not read out of bounds. */
+	size_t n = synth_elf(b, 1, 0, "libx.so.1");
+	wr(b, 64 + 2 * 56 + 2 * 16 + 8, 8, 4000, 0);
+	CHECK_INT(elf_soname(b, n, so, sizeof so), 0);
+}
+
 /* ---- keys ---- */
 
 TEST(keygen_modes_and_insecure_key_refused)
@@ -647,4 +710,106 @@ TEST(index_lists_arch_and_noarch_sorted_and_verifies)
 	free(y);
 	free(dx);
 	free(idx);
+}
+
+/* forge writes an unsigned package whose data stream is gzip(raw tar), with
+ * a correct datahash, so only the data walk can object. */
+static void forge(const char *path, const struct buf *raw)
+{
+	struct buf gz = {0}, tar = {0}, file = {0};
+	unsigned char md[32];
+	char hexs[65], info[256];
+	gz_buf(raw->data, raw->len, 6, &gz);
+	EVP_Digest(gz.data, gz.len, md, NULL, EVP_sha256(), NULL);
+	for (int i = 0; i < 32; i++)
+		sprintf(hexs + 2 * i, "%02x", md[i]);
+	snprintf(info, sizeof info, "pkgname = f\npkgver = 1-r0\narch = noarch\ndatahash = %s\n", hexs);
+	single_entry_tar(&tar, ".PKGINFO", info, strlen(info), 0, 0);
+	gz_buf(tar.data, tar.len, 9, &file);
+	buf_add(&file, gz.data, gz.len);
+	spit(path, file.data, file.len);
+	buf_free(&gz);
+	buf_free(&tar);
+	buf_free(&file);
+}
+
+static int count_entries(void *ctx, const struct apk_entry *e, struct apk_reader *r,
+                         struct apk_err *err)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+TEST(data_walk_refuses_unsafe_paths_and_skips_root_entry)
+{
+	const char *bad[] = {"../evil", "usr/../../evil", "/etc/passwd"};
+	char *p = path_join(test_tmpdir(), "f.apk");
+	for (int i = 0; i < 4; i++) {
+		struct buf raw = {0};
+		struct tar_hdr root = {.name = "./", .mode = 0755, .type = '5'};
+		struct tar_hdr h = {.name = i < 3 ? bad[i] : "ok", .mode = 0644, .type = '0', .size = 1,
+		                    .sha1 = "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8"}; /* sha1("a") */
+		tar_header(&raw, &root);
+		tar_header(&raw, &h);
+		buf_add(&raw, "a", 1);
+		buf_zero(&raw, tar_pad(1) + 1024);
+		forge(p, &raw);
+		struct apk a;
+		struct apk_err err;
+		int n = 0;
+		CHECK_INT(apk_open(&a, p, &err), 0);
+		CHECK_INT(apk_verify_datahash(&a, &err), 0);
+		if (i < 3) {
+			CHECK_INT(apk_data_foreach(&a, 1, count_entries, &n, &err), -1);
+			CHECK(strstr(err.msg, "unsafe path") != NULL);
+		} else {
+			CHECK_INT(apk_data_foreach(&a, 1, count_entries, &n, &err), 0);
+			CHECK_INT(n, 1); /* the "./" entry is not reported */
+		}
+		apk_close(&a);
+		buf_free(&raw);
+	}
+	free(p);
+}
+
+/* Random corruption never crashes the reader and never passes verify: every
+ * byte sits in a signed, hashed or CRC-checked place — except the gzip
+ * header's mtime/XFL/OS bytes (4..9) of the signature stream, which nothing
+ * covers (in apk-tools either) and which change no content; skipped. */
+TEST(random_corruption_is_always_refused)
+{
+	const char *d = test_tmpdir();
+	char *dest = path_join(d, "destdir"), *out = path_join(d, "p.apk"), *bad = path_join(d, "bad.apk");
+	tree(dest);
+	struct apk_err err;
+	CHECK_INT(pack(dest, out, &err), 0);
+	size_t n;
+	unsigned char *orig = slurp(out, &n);
+	unsigned seed = 12345;
+	int accepted = 0;
+	for (int i = 0; i < 300 && orig; i++) {
+		unsigned char *b = malloc(n);
+		memcpy(b, orig, n);
+		seed = seed * 1103515245u + 12345u;
+		size_t off = (seed >> 8) % n, len = n;
+		if (off >= 4 && off <= 9)
+			off = 10;
+		if (i % 5 == 4)
+			len = off; /* truncation */
+		else
+			b[off] ^= (unsigned char)(1u << (seed % 8));
+		spit(bad, b, len);
+		free(b);
+		struct apk a;
+		if (apk_open(&a, bad, &err) == 0 && apk_verify(&a, pubkey(), &err) == 0) {
+			accepted++;
+			printf("accepted corruption at byte %zu (len %zu)\n", off, len);
+		}
+		apk_close(&a);
+	}
+	CHECK_INT(accepted, 0);
+	free(orig);
+	free(dest);
+	free(out);
+	free(bad);
 }

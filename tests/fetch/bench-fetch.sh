@@ -8,6 +8,8 @@
 #      and fsync included) vs the curl command line (target >= 90%).
 # Files live in a temp dir under /tmp and are deleted at the end.
 set -u
+# The loopback server must be reached directly, whatever the CI sets.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 TOP=${YOE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BIN=${YOE_BIN:-$TOP/bin}
 F=$BIN/fetch-and-verify
@@ -32,9 +34,16 @@ echo "creating 1 GiB test file"
 head -c 1073741824 /dev/urandom > "$D/big" || exit 1
 SZ=1073741824
 cat "$D/big" > /dev/null   # warm the page cache for both contenders
-t_ref=$(best_of 3 sha256sum "$D/big")
-t_us=$(best_of 3 "$F" sha256 "$D/big")
+t_ref="" t_us="" t_ossl=""
+for _ in 1 2 3; do
+  a=$(best_of 1 sha256sum "$D/big"); b=$(best_of 1 "$F" sha256 "$D/big")
+  c=$(best_of 1 openssl dgst -sha256 "$D/big")
+  [ -z "$t_ref" ] || [ "$a" -lt "$t_ref" ] && t_ref=$a
+  [ -z "$t_us" ] || [ "$b" -lt "$t_us" ] && t_us=$b
+  [ -z "$t_ossl" ] || [ "$c" -lt "$t_ossl" ] && t_ossl=$c
+done
 echo "sha256 1 GiB:   sha256sum ${t_ref} ms ($(mbs $SZ $t_ref) MiB/s)   fetch-and-verify ${t_us} ms ($(mbs $SZ $t_us) MiB/s)   = $(pct $t_ref $t_us)% of sha256sum (target >= 90%)"
+echo "                (openssl dgst -sha256: ${t_ossl} ms, $(mbs $SZ $t_ossl) MiB/s = the SHA-NI ceiling; we reach $(pct $t_ossl $t_us)% of it)"
 
 # Cache hit = re-hash (the chosen strategy): a 1 GiB file, and a typical
 # 20 MiB source archive.
@@ -62,6 +71,13 @@ i=0; while [ ! -s "$D/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); do
 URL=http://127.0.0.1:$(cat "$D/port")/files/dl.bin
 dl_curl() { rm -f "$D/curl.out"; curl -sS -o "$D/curl.out" "$URL"; }
 dl_us() { rm -rf "$D/c"; "$F" fetch --url "$URL" --sha256 "$HD" --cache "$D/c" --quiet; }
-t_curl=$(best_of 3 dl_curl)
-t_dl=$(best_of 3 dl_us)
-echo "download 512 MiB: curl ${t_curl} ms ($(mbs $SZ $t_curl) MiB/s)   fetch-and-verify ${t_dl} ms ($(mbs $SZ $t_dl) MiB/s, hash+fsync included)   = $(pct $t_curl $t_dl)% of curl (target >= 90%)"
+# Alternate the contenders so a busy machine hurts both alike.
+t_curl="" t_dl=""
+for _ in 1 2 3; do
+  a=$(best_of 1 dl_curl); b=$(best_of 1 dl_us)
+  [ -z "$t_curl" ] || [ "$a" -lt "$t_curl" ] && t_curl=$a
+  [ -z "$t_dl" ] || [ "$b" -lt "$t_dl" ] && t_dl=$b
+done
+"$F" sha256 "$D/c/sources/sha256/$HD" | grep -q "^$HD " || { echo "download corrupt" >&2; exit 1; }
+echo "download 512 MiB: curl ${t_curl} ms ($(mbs $SZ $t_curl) MiB/s)   fetch-and-verify ${t_dl} ms ($(mbs $SZ $t_dl) MiB/s, SHA-256 included)   = $(pct $t_curl $t_dl)% of curl (target >= 90%)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (figures are noisy when others share the machine)"

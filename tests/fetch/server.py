@@ -11,6 +11,7 @@ Path prefixes choose the behaviour (NAME is a file under DIR):
   /always500/NAME        HTTP 500, always
   /drop/NAME             first request: full Content-Length, half the body,
                          then the connection closes; later requests: the file
+  /norange/NAME          like /drop, but every request ignores Range (200)
   /reset/NAME            first request: close without any reply; then the file
   /trickle/NAME          first request: one byte every 0.3 s; then the file
   /badlen-long/NAME      Content-Length 100 more than the body, then close
@@ -55,10 +56,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return None
         return p
 
-    def send_file(self, path, extra=None, length_delta=0, limit=None):
+    def send_file(self, path, extra=None, length_delta=0, limit=None, ranges=True):
         size = os.path.getsize(path)
         start = 0
-        rng = self.headers.get("Range")
+        rng = self.headers.get("Range") if ranges else None
         if rng and rng.startswith("bytes=") and rng.endswith("-"):
             start = int(rng[6:-1])
             if start >= size:
@@ -135,6 +136,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_file(path, limit=size // 2)
             else:
                 self.send_file(path)
+        elif kind == "norange":
+            self.send_file(path, limit=size // 2 if n == 1 else None, ranges=False)
         elif kind == "reset":
             if n == 1:
                 self.close_connection = True
@@ -163,10 +166,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_file(path, extra={"Content-Encoding": "gzip",
                                         "Content-Type": "application/x-tar"})
         elif kind == "redirect":
+            # With a body, as real servers send: it must not be stored.
             self.send_response(302)
             self.send_header("Location", "/files/" + name)
-            self.send_header("Content-Length", "0")
+            self.send_header("Content-Length", "6")
             self.end_headers()
+            self.wfile.write(b"moved\n")
         else:
             self.send_error(404)
 

@@ -4,6 +4,8 @@
 # local git repositories with tags and branches, and the CLI contract.
 . "$(dirname "$0")/../lib/testlib.sh"
 F=$YOE_BIN/fetch-and-verify
+# The loopback server must be reached directly, whatever the CI sets.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 HERE=$(cd "$(dirname "$0")" && pwd)
 W=$T_TMP/www C=$T_TMP/cache
 mkdir -p "$W" "$C"
@@ -32,6 +34,9 @@ fresh() { rm -rf "$C"; mkdir -p "$C"; }
 out=$("$F" --help); check_eq "--help exits 0" "$?" 0
 check_contains "--help lists fetch" "$out" "fetch --url U"
 check_contains "--help lists module-verify" "$out" "module-verify --dir DIR --commit C"
+out=$("$F" unpack --help); check_eq "CMD --help exits 0" "$?" 0
+check_contains "CMD --help shows that command" "$out" "usage: fetch-and-verify unpack (--archive"
+case $out in *"git-fetch --url"*) fail "CMD --help shows only that command" ;; *) pass ;; esac
 "$F" bogus >/dev/null 2>&1; check_eq "unknown command is usage error" "$?" 2
 err=$("$F" fetch --cache "$C" 2>&1); check_eq "missing --url is usage error" "$?" 2
 check_contains "missing --url message" "$err" "fetch needs --url"
@@ -88,6 +93,14 @@ check "dropped connection resumes with Range" grep -q "^/drop/big.bin bytes=[1-9
 check "resumed file is exact" cmp -s "$C/sources/sha256/$HB" "$W/big.bin"
 
 fresh
+"$F" fetch --url "$U/norange/big.bin" --sha256 "$HB" --cache "$C" $FO >/dev/null 2>&1
+check_eq "server ignoring Range: restart from zero" "$?" 0
+check "no-Range result exact" cmp -s "$C/sources/sha256/$HB" "$W/big.bin"
+fresh
+"$F" fetch --url "$U/badlen-short/pkg.tgz" --mirror "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>&1
+check_eq "wrong bytes on primary, mirror ok" "$?" 0
+
+fresh
 "$F" fetch --url "$U/reset/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>&1
 check_eq "reset without reply recovers" "$?" 0
 
@@ -115,6 +128,11 @@ fresh
 err=$("$F" fetch --url "$U/badlen-short/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>&1); rc=$?
 check_eq "Content-Length too short fails" "$rc" 1
 check_contains "too short is a hash mismatch" "$err" "SHA-256 mismatch"
+
+fresh
+"$F" fetch --url "$U/redirect/big.bin" --sha256 "$HB" --cache "$C" $FO >/dev/null 2>&1
+check_eq "redirect with a body" "$?" 0
+check "redirect body not stored" cmp -s "$C/sources/sha256/$HB" "$W/big.bin"
 
 fresh
 "$F" fetch --url "$U/gzipenc/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>&1
@@ -185,6 +203,17 @@ check_contains "tamper warning" "$err" "modified"
 check_eq "tampered file re-downloaded" "$(nreq /files/pkg.tgz)" $((before + 1))
 check "restored cache file is exact" cmp -s "$p" "$W/pkg.tgz"
 
+# --- sparse archives: holes kept, and counted against the caps ------------
+mkdir -p "$T_TMP/sp/s-1"
+truncate -s 5M "$T_TMP/sp/s-1/holey"; echo end >> "$T_TMP/sp/s-1/holey"
+tar -C "$T_TMP/sp" --sparse -czf "$T_TMP/sparse.tgz" s-1
+"$F" unpack --archive "$T_TMP/sparse.tgz" --dest "$T_TMP/sps" >/dev/null 2>&1
+check_eq "sparse archive unpacks" "$?" 0
+check "sparse file content exact" cmp -s "$T_TMP/sps/holey" "$T_TMP/sp/s-1/holey"
+err=$("$F" unpack --archive "$T_TMP/sparse.tgz" --dest "$T_TMP/sps2" --max-entry-size 1M 2>&1)
+check_eq "sparse file over the cap refused" "$?" 1
+check_contains "sparse cap message" "$err" "cap"
+
 # --- paranoid -----------------------------------------------------------------
 fresh
 err=$("$F" fetch --url "$U/files/pkg.tgz" --cache "$C" $FO 2>&1 >/dev/null)
@@ -195,6 +224,12 @@ check_eq "--paranoid refuses no sha256" "$?" 1
 err=$(CI=true "$F" fetch --url "$U/files/pkg.tgz" --cache "$C" $FO 2>&1 >/dev/null)
 check_eq "CI=true refuses no sha256" "$?" 1
 check_contains "paranoid message says fix" "$err" "add sha256"
+"$F" --paranoid unpack --archive "$W/pkg.tgz" --dest "$T_TMP/pu" >/dev/null 2>&1
+check_eq "--paranoid unpack without sha256 refused" "$?" 1
+"$F" --paranoid unpack --archive "$W/pkg.tgz" --sha256 "$H" --dest "$T_TMP/pu" >/dev/null 2>&1
+check_eq "--paranoid unpack with sha256" "$?" 0
+"$F" fetch --url "file://$W/pkg.tgz" --sha256 "$H" --cache "$T_TMP/fc" --quiet >/dev/null 2>&1
+check_eq "file:// URL" "$?" 0
 CI=true "$F" fetch --no-paranoid --url "$U/files/pkg.tgz" --cache "$C" $FO >/dev/null 2>&1
 check_eq "--no-paranoid overrides CI" "$?" 0
 
@@ -215,6 +250,8 @@ check_eq "git-fetch tag" "$rc" 0
 check_eq "git-fetch tag resolves" "${out%% *}" "$C1"
 M=${out#* }
 check "mirror is bare" [ -f "$M/HEAD" ] && [ ! -d "$M/.git" ]
+"$F" git-fetch --url "$G" --tag v1 --cache "$C" --out "$T_TMP/gref" >/dev/null 2>&1
+check_eq "git-fetch --out" "$(cat "$T_TMP/gref")" "$C1 $M"
 out=$("$F" git-fetch --url "$G" --branch main --cache "$C" 2>/dev/null)
 check_eq "git-fetch branch" "${out%% *}" "$C2"
 out=$("$F" git-fetch --url "$G" --cache "$C" 2>/dev/null)
@@ -229,6 +266,11 @@ check_contains "branch pin message" "$err" "$CS"
 err=$("$F" git-fetch --url "$G" --tag nope --cache "$C" 2>&1)
 check_eq "missing tag fails" "$?" 1
 check_contains "missing tag message" "$err" "tag 'nope'"
+err=$("$F" git-fetch --url "$T_TMP/no-such-repo" --tag v1 --cache "$T_TMP/gc" --attempts 2 --retry-delay 50 2>&1); rc=$?
+check_eq "unreachable git repo fails" "$rc" 1
+check_contains "git fetch is retried" "$err" "retrying $T_TMP/no-such-repo"
+check_contains "git failure names the URL" "$err" "cannot fetch $T_TMP/no-such-repo"
+check "no half-made mirror left" [ "$(ls "$T_TMP/gc/sources/git" | wc -l)" -eq 0 ]
 "$F" --paranoid git-fetch --url "$G" --tag v1 --cache "$C" >/dev/null 2>&1
 check_eq "--paranoid refuses unpinned git" "$?" 1
 # Present in the mirror: no network needed.
@@ -276,6 +318,16 @@ err=$("$F" unpack --git-mirror "$M" --commit 11111111111111111111111111111111111
 check_eq "unknown commit refused" "$?" 1
 check_contains "unknown commit message" "$err" "is not in git mirror"
 
+# A hostile repository: its tree holds a link out of the source tree.
+EV=$T_TMP/evil-repo
+git init -q -b main "$EV"; git -C "$EV" config user.email t@t; git -C "$EV" config user.name t
+echo x > "$EV/a"; ln -s ../../../outside "$EV/esc"; git -C "$EV" add -A; git -C "$EV" commit -qm evil
+out=$("$F" git-fetch --url "$EV" --cache "$C" 2>/dev/null)
+err=$("$F" unpack --git-mirror "${out#* }" --commit "${out%% *}" --dest "$T_TMP/evsrc" 2>&1); rc=$?
+check_eq "git tree with an escaping link refused" "$rc" 1
+check_contains "escaping link named" "$err" "symlink 'esc'"
+check "nothing unpacked from the hostile repo" [ ! -e "$T_TMP/evsrc" ]
+
 # --- modules (threats 4 and 5) --------------------------------------------
 MD=$T_TMP/modules/core
 out=$("$F" module-sync --url "$G" --ref v1 --dest "$MD" 2>/dev/null); rc=$?
@@ -283,6 +335,9 @@ check_eq "module-sync clones" "$rc" 0
 check_eq "module-sync prints the commit" "$out" "$C1"
 "$F" module-verify --dir "$MD" --commit "$C1"
 check_eq "fresh module verifies" "$?" 0
+"$F" module-sync --url "$G" --ref v1 --dest "$MD" --out "$T_TMP/mlock" >/dev/null 2>&1
+check_eq "module-sync --out (what yoe module lock records)" "$(cat "$T_TMP/mlock")" "$C1"
+
 err=$("$F" module-verify --dir "$MD" --commit "$C2" 2>&1); rc=$?
 check_eq "module at another commit refused" "$rc" 1
 check_contains "module mismatch names HEAD" "$err" "$C1"
@@ -321,6 +376,22 @@ out=$("$F" module-sync --url "$G" --ref main --commit "$C1" --dest "$MD" 2>/dev/
 check_eq "module branch containing pin" "$out" "$C1"
 "$F" --paranoid module-sync --url "$G" --ref main --dest "$MD" >/dev/null 2>&1
 check_eq "--paranoid refuses unpinned module" "$?" 1
+out=$("$F" module-status --dir "$MD" --commit "$C1" 2>/dev/null)
+check_eq "module-status clean" "$out" "clean $C1"
+echo x >> "$MD/f"
+out=$("$F" module-status --dir "$MD" --commit "$C1" 2>/dev/null)
+check_eq "module-status modified" "$out" "modified $C1"
+out=$("$F" module-status --dir "$MD" 2>/dev/null)
+check_eq "module-status unpinned judges against HEAD" "$out" "modified $C1"
+"$F" module-sync --url "$G" --ref main --commit "$C1" --dest "$MD" >/dev/null 2>&1
+out=$("$F" module-status --dir "$MD" --commit "$C2" 2>/dev/null)
+check_eq "module-status moved" "$out" "moved $C1"
+touch "$MD/x.star"
+out=$("$F" module-status --dir "$MD" --commit "$C1" 2>/dev/null)
+check_eq "module-status extra files" "$out" "extra-files $C1"
+rm "$MD/x.star"
+out=$("$F" module-status --dir "$T_TMP/nowhere" 2>/dev/null)
+check_eq "module-status missing" "$out" "missing -"
 err=$("$F" module-verify --dir "$T_TMP/nowhere" --commit "$C1" 2>&1)
 check_eq "missing module dir refused" "$?" 1
 check_contains "missing module message" "$err" "yoe module sync"

@@ -3,6 +3,7 @@
  * with libarchive), the src/ repository with patches as commits, and the
  * size caps.  Every refusal also checks that nothing landed outside src/. */
 #include "fetch/fetch.h"
+#include "fetch/hashthread.h"
 #include "fetch/tree.h"
 #include "lib/atomicfile.h"
 #include "lib/fsutil.h"
@@ -191,6 +192,31 @@ TEST(sha256_vectors)
 	CHECK(!sha256_hex_valid("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
 }
 
+TEST(hashthread_matches_inline)
+{
+	/* Odd chunk sizes wrap the ring many times; the digest must equal the
+	 * one-shot hash, and a cancelled digest must leave nothing running. */
+	size_t n = 20u << 20;
+	char *buf = malloc(n), want[65], got[65];
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)(i * 7 + i / 13);
+	sha256_buf(buf, n, want);
+	struct hashthread t;
+	CHECK_INT(hashthread_start(&t), 0);
+	for (size_t off = 0; off < n;) {
+		size_t k = 1 + (off * 31) % 300000;
+		k = k > n - off ? n - off : k;
+		hashthread_feed(&t, buf + off, k);
+		off += k;
+	}
+	hashthread_finish(&t, got);
+	CHECK_STR(got, want);
+	CHECK_INT(hashthread_start(&t), 0);
+	hashthread_feed(&t, buf, 1000);
+	hashthread_cancel(&t);
+	free(buf);
+}
+
 TEST(cache_lookup_rehashes)
 {
 	const char *dir = test_tmpdir();
@@ -338,6 +364,37 @@ TEST(unpack_verifies_hash)
 	char p[900];
 	snprintf(p, sizeof p, "%s/a", w.dest);
 	CHECK(access(p, F_OK) == 0);   /* the previous src/ is untouched */
+}
+
+TEST(copy_as_verbatim)
+{
+	struct ws w;
+	ws_init(&w);
+	CHECK(write_file_if_changed(w.archive, "APKDATA", 7, 0644) == 1);
+	char hex[65];
+	sha256_buf("APKDATA", 7, hex);
+	struct unpack_opts o;
+	struct ferr e;
+	unpack_opts_default(&o);
+	o.archive = w.archive;
+	o.copy_as = "foo-1.0.apk";
+	o.sha256 = hex;
+	o.dest = w.dest;
+	CHECK_INT(unpack_source(&o, NULL, &e), 0);
+	char p[900], *s;
+	snprintf(p, sizeof p, "%s/foo-1.0.apk", w.dest);
+	CHECK_STR(s = read_file(p, NULL), "APKDATA");
+	free(s);
+	struct stat st;
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0755);
+	o.copy_as = "../evil";
+	CHECK_INT(unpack_source(&o, NULL, &e), -1);
+	CHECK(strstr(e.msg, "plain file name") != NULL);
+	o.copy_as = "x.apk";
+	o.sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+	CHECK_INT(unpack_source(&o, NULL, &e), -1);
+	CHECK(strstr(e.msg, "SHA-256 mismatch") != NULL);
+	CHECK(access(p, F_OK) == 0);   /* the previous src/ stays */
 }
 
 /* --- malicious archives (threat 10) ------------------------------------------ */

@@ -159,7 +159,24 @@ out=$("$YOE" explain nosuchunit 2>&1); rc=$?
 check_eq "explain unknown unit exit" "$rc" 1
 check_contains "explain unknown unit message" "$out" "no unit named 'nosuchunit'"
 
-# 12. bad input
+# 12. golden build.ninja for every fixture project of the model tests
+for fx in "$T_TOP"/tests/model/fixtures/*/; do
+  n=$(basename "$fx")
+  [ -f "$fx/PROJECT.star" ] || continue
+  rm -rf "$T_TMP/fx"; cp -r "$fx" "$T_TMP/fx"
+  if ! (cd "$T_TMP/fx" && "$YOE" gen >/dev/null 2>"$T_TMP/fx.err"); then
+    # fixtures that are meant to fail evaluation have no build file
+    check "model fixture $n: error is located" grep -q ':[0-9]*:[0-9]*: error:\|yoe: error:' "$T_TMP/fx.err"
+    continue
+  fi
+  sed -e "s|$T_TOP|@TOP@|g" -e "s|$T_TMP|@TMP@|g" "$T_TMP/fx/build.ninja" >"$T_TMP/fx.norm"
+  g="$T_TOP/tests/gen/golden/model-$n.ninja"
+  [ -z "${UPDATE_GOLDEN:-}" ] || cp "$T_TMP/fx.norm" "$g"
+  if diff -u "$g" "$T_TMP/fx.norm" >"$T_TMP/diff" 2>&1; then pass; else
+    fail "model fixture $n: build.ninja matches $g"; head -20 "$T_TMP/diff"; fi
+done
+
+# 13. bad input
 err=$("$YOE" gen --format xml 2>&1); rc=$?
 check_eq "bad --format is a usage error" "$rc" 2
 check_contains "bad --format message" "$err" "--format takes ninja or make"

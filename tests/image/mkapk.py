@@ -11,7 +11,8 @@
 #   mkapk.py -o OUT.apk --name N --version V [--arch A] [--replaces P]...
 #            [--script .post-install=FILE] ENTRIES
 #
-# ENTRIES has one entry per line (paths without a leading '/'):
+# ENTRIES has one entry per line (paths without a leading '/', %20 for a
+# space):
 #   d PATH MODE UID GID
 #   f PATH MODE UID GID TEXT...        (content: TEXT + newline)
 #   F PATH MODE UID GID HOSTFILE        (content: a host file)
@@ -35,7 +36,7 @@ def data_tar(lines):
         if not ln.strip() or ln.startswith("#"):
             continue
         w = ln.split(" ")
-        kind, path = w[0], w[1]
+        kind, path = w[0], w[1].replace("%20", " ")
         ti = tarfile.TarInfo(path)
         ti.mtime = 0
         content = None

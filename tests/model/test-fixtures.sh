@@ -34,6 +34,8 @@ golden realistic.query-rpi4 "$YOE" -C "$FIX/realistic" query --machine rpi4 'lin
 golden realistic.audit "$YOE" -C "$FIX/realistic" audit
 golden provides-override.graph "$YOE" -C "$FIX/provides-override" graph
 golden prefer-modules.graph "$YOE" -C "$FIX/prefer-modules" graph
+golden project-shadow.shadows "$YOE" -C "$FIX/project-shadow" query --show-shadows
+golden name-shadowing.shadows "$YOE" -C "$FIX/name-shadowing" query --show-shadows
 
 # The JSON is a stable interface: exactly these keys, in this order.
 keys=$("$YOE" -C "$FIX/realistic" query --json | jq -c '[.[] | keys_unsorted] | unique')
@@ -102,6 +104,19 @@ out=$("$YOE" -C "$T_TMP/load-cycle" query 2>&1 >/dev/null)
 check_contains "load cycle path" "$out" "load cycle: classes/x.star -> classes/y.star -> classes/x.star"
 proj missing-module PROJECT.star='project(name = "t", modules = [module("https://github.com/yoe/module-core.git", ref = "main")])'
 err missing-module 'PROJECT.star:1:38: error: module "module-core" (https://github.com/yoe/module-core.git @ main) is not available: cache/modules/module-core does not exist; run `yoe module sync` to fetch it'
+proj mod-cycle PROJECT.star='project(name = "t", modules = [module("https://x/a.git", local = "a")])' \
+  a/MODULE.star='module_info(name = "a", deps = [module("https://x/b.git", local = "b")])' \
+  b/MODULE.star='module_info(name = "b", deps = [module("https://x/a.git", local = "a")])'
+err mod-cycle 'yoe: error: module dep cycle: a → b → a (drop one of these deps from its MODULE.star)'
+proj mod-trans-missing PROJECT.star='project(name = "t", modules = [module("https://x/a.git", local = "a")])' \
+  a/MODULE.star='module_info(name = "a", deps = [module("https://x/c.git", ref = "v2")])'
+err mod-trans-missing 'a/MODULE.star:1:39: error: module "c" (https://x/c.git @ v2) is not available: cache/modules/c does not exist; run `yoe module sync` to fetch it'
+proj cached PROJECT.star='project(name = "t", modules = [module("https://x/mod-x.git", ref = "main")])' \
+  cache/modules/mod-x/MODULE.star='module_info(name = "x")' cache/modules/mod-x/units/u.star='unit(name = "u", version = "1")'
+out=$("$YOE" -C "$T_TMP/cached" query 2>&1)
+check_eq "a clone under cache/modules is used" "$out" "u 1 unit x -"
+out=$(YOE_CACHE="$T_TMP/cached/cache" "$YOE" -C "$T_TMP/missing-module" query 2>&1 | head -1)
+check_contains "YOE_CACHE names where clones live" "$out" "$T_TMP/cached/cache/modules/module-core does not exist"
 proj pin-typo PROJECT.star='project(name = "t", defaults = defaults(machine = "m"), modules = [module("x", local = "core")], prefer_modules = {"alpine": {"busybox": "cor"}})' \
   machines/m.star="$M" core/MODULE.star='module_info(name = "core")'
 err pin-typo 'PROJECT.star:1:8: error: prefer_modules["alpine"] entry "busybox": "cor" — module "cor" not found. Did you mean "core"? Known modules: see `yoe query`, or the names given by module_info(name=...)'
@@ -123,6 +138,11 @@ err scope 'units/a.star:1:5: error: unit "a": invalid scope "board" (valid: arch
 proj extra-tuple PROJECT.star="$P" machines/m.star="$M" units/a.star='unit(name = "a", things = (1, 2))'
 err extra-tuple 'units/a.star:1:5: error: unit(): keyword "things": unsupported type tuple (extra keywords may hold None, bool, int, float, string, list or dict)'
 
+proj typo PROJECT.star="$P" machines/m.star="$M" units/a.star='unit(name = "a", dep = ["b"], port = 8080)'
+out=$("$YOE" -C "$T_TMP/typo" query 2>&1)
+check_contains "unit() typo is a warning" "$out" 'units/a.star:1:5: warning: unit "a": keyword "dep" is kept as extra data; did you mean "deps"?'
+check_contains "unit() typo still evaluates" "$out" "a - unit (project) -"
+
 # install_file: the base directory is next to the file that called it
 proj inst PROJECT.star="$P" machines/m.star="$M" \
   classes/helper.star='def conf():
@@ -135,6 +155,46 @@ check_contains "install base from helper" "$out" "install_file classes/helper/h.
 check_contains "install base from unit file" "$out" "install_file units/u/u.conf -> \$DESTDIR/etc/u.conf (0644)"
 proj inst-escape PROJECT.star="$P" machines/m.star="$M" units/u.star='x = install_file("../secret", "/etc/x")'
 err inst-escape 'units/u.star:1:17: error: install_file(): src "../secret" escapes the install base directory units/u/'
+
+# local.star: machine and distro override; a broken one is an error
+cp -r "$FIX/realistic" "$T_TMP/loc"
+printf 'local(machine = "rpi4", default_distro_override = "debian")\n' > "$T_TMP/loc/local.star"
+out=$("$YOE" -C "$T_TMP/loc" query --json base-image | jq -r '.[0].distro')
+check_eq "local.star distro override reaches the image class" "$out" "debian"
+out=$("$YOE" -C "$T_TMP/loc" desc base-image | grep '^artifacts')
+check_contains "local.star machine: rpi4 kernel in the image" "$out" "linux-rpi"
+out=$("$YOE" -C "$T_TMP/loc" query --json --distro alpine base-image | jq -r '.[0].distro')
+check_eq "--distro beats local.star" "$out" "alpine"
+printf 'local(machin = "rpi4")\n' > "$T_TMP/loc/local.star"
+out=$("$YOE" -C "$T_TMP/loc" query 2>&1 >/dev/null | head -1)
+check_eq "broken local.star is loud" "$out" 'local.star:1:6: error: local(): unknown keyword "machin" (did you mean "machine"?)'
+printf 'local(machine = "nope")\n' > "$T_TMP/loc/local.star"
+out=$("$YOE" -C "$T_TMP/loc" query 2>&1 >/dev/null | head -1)
+check_eq "local.star unknown machine" "$out" 'yoe: error: machine "nope" not found (local.star machine); known machines: qemu-x86_64, rpi4'
+
+# our own modules/ evaluate like any other (when there are any)
+mods=""
+for m in "$T_TOP"/modules/*/MODULE.star; do
+  [ -f "$m" ] || continue
+  d=$(dirname "$m")
+  mods="$mods    module(\"https://example.com/$(basename "$d").git\", local = \"$d\"),
+"
+done
+if [ -n "$mods" ]; then
+  mkdir -p "$T_TMP/own"
+  printf 'project(name = "own", version = "0.1.0",\n  defaults = defaults(machine = "qemu-x86_64", distro = "alpine"),\n  modules = [\n%s])\n' \
+    "$mods" > "$T_TMP/own/PROJECT.star"
+  # they must evaluate, or stop with a located diagnostic (e.g. packages
+  # that only a feed provides) — never crash
+  out=$("$YOE" -C "$T_TMP/own" query 2>&1); rc=$?
+  if [ $rc -eq 0 ]; then pass; else
+    first=$(printf '%s\n' "$out" | grep -v warning | head -1)
+    case $rc:$first in
+      1:*": error: "*) pass; echo "note: modules/ in a bare project: $first" ;;
+      *) fail "our modules/ evaluate (exit $rc): $first" ;;
+    esac
+  fi
+fi
 
 # distro-tagged units: the toolchain follows the distro
 out=$("$YOE" -C "$FIX/realistic" graph --distro debian 2>&1 | head -1)

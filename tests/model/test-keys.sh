@@ -43,4 +43,13 @@ touch "$C/units/libs/zlib.star"
 changed "touching a file changes nothing" ""
 mv "$P" "$T_TMP/moved"; P=$T_TMP/moved
 changed "moving the checkout changes nothing" ""
+# the fingerprint cache: written when cache/ exists, same keys with it
+mkdir -p "$P/cache"
+changed "with the fingerprint cache (cold)" ""
+check "fingerprint cache written" test -s "$P/cache/yoe-filehash"
+lines=$(wc -l < "$P/cache/yoe-filehash")
+changed "with the fingerprint cache (warm)" ""
+check_eq "warm run adds no entries" "$(wc -l < "$P/cache/yoe-filehash")" "$lines"
+echo 'VERSION=3' >> "$P/modules/core/units/base/base-files/os-release"
+changed "a cached file that changed is re-hashed" "base-files base-image "
 finish

@@ -34,6 +34,31 @@ static const char *run(const char *src)
 	return res;
 }
 
+/* run_frozen is run with fl = [1, 2], fd = {"a": 1}, fs = set([1])
+ * predeclared, all frozen. */
+static const char *run_frozen(const char *src)
+{
+	static char res[4096];
+	sl_thread *th = sl_thread_new();
+	sl_thread_set_options(th, SL_OPT_SET);
+	sl_value one = sl_int(1), two = sl_int(2), a = sl_cstring("a");
+	sl_value fl = sl_list_new(2), fd = sl_dict_new(1), fs = sl_set_new(1);
+	sl_list_push(fl, one);
+	sl_list_push(fl, two);
+	sl_dict_set(th, fd, a, one);
+	sl_set_add(th, fs, one);
+	sl_value pre = sl_dict_new(3);
+	sl_dict_set(th, pre, sl_cstring("fl"), fl);
+	sl_dict_set(th, pre, sl_cstring("fd"), fd);
+	sl_dict_set(th, pre, sl_cstring("fs"), fs);
+	sl_freeze(pre);
+	struct sl_module *m = sl_exec_file(th, "test.star", src, strlen(src), pre);
+	const char *msg = m ? "ok" : sl_error_message(th);
+	snprintf(res, sizeof res, "%s%s", m ? "" : "error: ", msg ? msg : "(none)");
+	sl_thread_free(th);
+	return res;
+}
+
 /* ev evaluates one expression: run("r = " expr). */
 static const char *ev(const char *expr)
 {
@@ -183,6 +208,19 @@ TEST(strings_misc)
 	CHECK_STR(ev("'Apricot'.removeprefix('Apr')"), "\"icot\"");
 }
 
+TEST(elems)
+{
+	CHECK_STR(ev("[type('a'.elems()), type('a'.codepoint_ords()), type(b'a'.elems())]"),
+	          "[\"elems\", \"codepoints\", \"bytes.elems\"]");
+	CHECK_STR(ev("str('aé'.codepoints())"), "\"\\\"aé\\\".codepoints()\"");
+	CHECK_STR(ev("list(b'a\\xff'.elems())"), "[97, 255]");
+	/* an invalid byte is its own code point: itself as text, U+FFFD as ord */
+	CHECK_STR(ev("[len(x) for x in ('é'[1:] + 'a').codepoints()]"), "[1, 1]");
+	CHECK_STR(ev("list(('é'[1:] + 'a').codepoint_ords())"), "[65533, 97]");
+	CHECK_STR(ev("sorted(set('banana'.elems()))"), "[\"a\", \"b\", \"n\"]");
+	CHECK_STR(ev("'-'.join('abc'.elems())"), "\"a-b-c\"");
+}
+
 TEST(universe_misc)
 {
 	CHECK_STR(ev("[abs(-3), abs(-2.5), bool([]), bool(1)]"), "[3, 2.5, False, True]");
@@ -228,6 +266,28 @@ TEST(mutation)
 	CHECK_STR(run("r = {'a': 1, 'b': 2}\nr = [r.popitem(), r.keys(), r.values(), r.items(), r.get('z')]\n"),
 	          "[(\"a\", 1), [\"b\"], [2], [(\"b\", 2)], None]");
 	CHECK_STR(run("r = {}\nr.update([('a', 1)], b=2)\n"), "{\"a\": 1, \"b\": 2}");
+}
+
+TEST(frozen)
+{
+	CHECK_STR(run_frozen("fl.append(3)"), "error: append: cannot append to frozen list");
+	CHECK_STR(run_frozen("fl.extend([])"), "error: extend: cannot extend frozen list");
+	CHECK_STR(run_frozen("fl.insert(0, 1)"), "error: insert: cannot insert into frozen list");
+	CHECK_STR(run_frozen("fl.pop()"), "error: pop: cannot pop from frozen list");
+	CHECK_STR(run_frozen("fl.remove(1)"), "error: remove: cannot remove from frozen list");
+	CHECK_STR(run_frozen("fl.clear()"), "error: clear: cannot clear frozen list");
+	CHECK_STR(run_frozen("x = [fl.index(2), fd.get('a'), fd.keys(), 1 in fs, fs.union([2])]"), "ok");
+	CHECK_STR(run_frozen("fd.pop('a')"), "error: pop: cannot delete from frozen hash table");
+	CHECK_STR(run_frozen("fd.popitem()"), "error: popitem: cannot delete from frozen hash table");
+	CHECK_STR(run_frozen("fd.setdefault('z')"), "error: setdefault: cannot insert into frozen hash table");
+	CHECK_STR(run_frozen("fd.update(b=1)"), "error: update: cannot insert into frozen hash table");
+	CHECK_STR(run_frozen("fd.clear()"), "error: clear: cannot clear frozen hash table");
+	CHECK_STR(run_frozen("fs.add(1)"), "error: add: cannot insert into frozen hash table");
+	CHECK_STR(run_frozen("fs.discard(7)"), "error: discard: cannot delete from frozen hash table");
+	CHECK_STR(run_frozen("fs.remove(1)"), "error: remove: cannot delete from frozen hash table");
+	CHECK_STR(run_frozen("fs.pop()"), "error: pop: cannot delete from frozen hash table");
+	CHECK_STR(run_frozen("fs.clear()"), "error: clear: cannot clear frozen hash table");
+	CHECK_STR(run_frozen("fs.update([2])"), "error: update: cannot insert into frozen hash table");
 }
 
 TEST(sets)

@@ -16,23 +16,25 @@ void assert_note(sl_thread *th, bool strict_only, const char *fmt, ...)
 	struct assert_state *st = sl_thread_data(th);
 	if (!st)
 		return;
-	char *slot = strict_only ? st->first_mismatch : st->first_failure;
+	char msg[sizeof st->first_failure];
+	int off = 0;
+	struct sl_frame_info fi;
+	if (sl_stack_frame(th, 0, &fi))
+		off = snprintf(msg, sizeof msg, "line %d: ", fi.line);
+	if (off < 0 || (size_t)off >= sizeof msg)
+		off = 0;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg + off, sizeof msg - (size_t)off, fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p; p++)  /* one line per report */
+		if (*p == '\n')
+			*p = ' ';
 	int *count = strict_only ? &st->mismatches : &st->failures;
-	if ((*count)++ == 0) {
-		struct sl_frame_info fi;
-		int off = 0;
-		if (sl_stack_frame(th, 0, &fi))
-			off = snprintf(slot, sizeof st->first_failure, "line %d: ", fi.line);
-		if (off < 0)
-			off = 0;
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(slot + off, sizeof st->first_failure - (size_t)off, fmt, ap);
-		va_end(ap);
-		for (char *p = slot; *p; p++)  /* one line per report */
-			if (*p == '\n')
-				*p = ' ';
-	}
+	if ((*count)++ == 0)
+		memcpy(strict_only ? st->first_mismatch : st->first_failure, msg, sizeof msg);
+	if (st->verbose)
+		fprintf(stderr, "%s: %s\n", strict_only ? "mismatch" : "assertion failed", msg);
 }
 
 /* text returns repr (quote) or str of v as a malloc'd C string. */

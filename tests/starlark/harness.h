@@ -18,6 +18,7 @@ struct assert_state {
 	int mismatches;        /* assert.fails whose error did not match (strict only) */
 	char first_failure[600];  /* "line N: message" of the first failure */
 	char first_mismatch[600]; /* same for the first mismatch */
+	bool verbose;             /* also print every failure to stderr */
 };
 
 /* assert_module builds the module `load("assert.star", ...)` returns: the

@@ -114,13 +114,20 @@ matches "deep recursion: clear error" "$(printf '%s\n' "$ERR" | sed -n 1p)" \
   "^$D/deep-recursion.star:4:[0-9]+: error: .*(depth|stack|recursion)"
 check "deep recursion: traceback is bounded" test "$(printf '%s\n' "$ERR" | wc -l)" -lt 2000
 
-# nest TEXT OPEN CLOSE N: writes TEXT with OPEN*N ... CLOSE*N into $T_TMP/deep.star
+run "$D/deep-data.star"
+no_crash "deep data"
+check_eq "deep data: printed" "$OUT" "True True"
+check_eq "deep data: exit 1" "$RC" 1
+matches "deep data: comparison depth error" "$(printf '%s\n' "$ERR" | sed -n 1p)" \
+  "^$D/deep-data.star:12:[0-9]+: error: comparison exceeded maximum recursion depth\$"
+
+# rep TEXT N: TEXT repeated N times.
+rep() { yes "$1" | head -n "$2" | tr -d '\n'; }
+# nest PRE OPEN CLOSE N MID: writes PRE OPEN*N MID CLOSE*N into $T_TMP/deep.star
 nest() {
-  awk -v pre="$1" -v o="$2" -v c="$3" -v n="$4" -v mid="$5" 'BEGIN {
-    s = pre; for (i = 0; i < n; i++) s = s o; s = s mid; for (i = 0; i < n; i++) s = s c; print s }' \
-    >"$T_TMP/deep.star"
+  { printf '%s' "$1"; rep "$2" "$4"; printf '%s' "$5"; rep "$3" "$4"; echo; } >"$T_TMP/deep.star"
 }
-for kind in list paren dict unary call index lambda; do
+for kind in list paren dict unary call index lambda binop method attr cond; do
   case $kind in
     list)   nest "x = " "[" "]" 100000 "" ;;
     paren)  nest "x = " "(" ")" 100000 "1" ;;
@@ -129,6 +136,10 @@ for kind in list paren dict unary call index lambda; do
     call)   nest "x = " "len(" ")" 50000 "[]" ;;
     index)  nest "x = [1]" "" "[0]" 100000 "" ;;
     lambda) nest "x = " "lambda: " "" 50000 "1" ;;
+    binop)  nest "x = 1" "+1" "" 200000 "" ;;
+    method) nest 'x = "a"' ".upper()" "" 100000 "" ;;
+    attr)   nest 'x = "a"' ".upper" "" 100000 "" ;;
+    cond)   nest "x = " "1 if True else " "" 100000 "1" ;;
   esac
   run "$T_TMP/deep.star"
   no_crash "deep $kind nesting"
@@ -151,6 +162,6 @@ fi
 # a moderately nested program still works
 nest "x = " "[" "]" 50 "1"; echo 'print(x)' >>"$T_TMP/deep.star"
 run "$T_TMP/deep.star"
-check_eq "nesting 50 deep is fine" "$RC" 0
+check_eq "nesting 50 deep is fine" "$RC:$ERR" "0:"
 
 finish

@@ -184,3 +184,48 @@ TEST(freeze_and_module_value)
 	/* names assert.star does not export */
 	CHECK(!run("load('assert.star', 'matches')\n", &st));
 }
+
+/* ---- limits of the embedding API ---- */
+
+static const char *exec_error(const char *src, unsigned opts, uint64_t steps, bool cancel)
+{
+	static char msg[300];
+	sl_thread *th = sl_thread_new();
+	sl_thread_set_options(th, opts);
+	if (steps)
+		sl_thread_set_max_steps(th, steps);
+	if (cancel)
+		sl_thread_cancel(th, "stop requested");
+	msg[0] = '\0';
+	if (!sl_exec_file(th, "limits.star", src, strlen(src), NULL)) {
+		const char *m = sl_error_message(th);
+		snprintf(msg, sizeof msg, "%s", m ? m : "(no message)");
+	}
+	sl_thread_free(th);
+	return msg;
+}
+
+TEST(step_limit_stops_infinite_loop)
+{
+	const char *src = "def spin():\n    while True:\n        pass\n\nspin()\n";
+	CHECK_STR(exec_error(src, SL_OPT_WHILE, 100000, false),
+	          "Starlark computation cancelled: too many steps");
+	/* A loop that ends well within the limit runs to completion. */
+	CHECK_STR(exec_error("def f():\n    n = 0\n    for i in range(100):\n        n += i\n    return n\nx = f()\n",
+	                     0, 100000, false), "");
+}
+
+TEST(cancel_before_run)
+{
+	CHECK_STR(exec_error("def f():\n    for i in range(10):\n        pass\nf()\n", 0, 0, true),
+	          "Starlark computation cancelled: stop requested");
+}
+
+TEST(recursion_limits)
+{
+	const char *src = "def f(n):\n    return f(n + 1)\n\nf(0)\n";
+	const char *m = exec_error(src, 0, 0, false);
+	CHECK(strstr(m, "called recursively") != NULL);
+	m = exec_error(src, SL_OPT_RECURSION, 0, false);
+	CHECK(m[0] != '\0');  /* stopped by the depth limit, with a message, no crash */
+}

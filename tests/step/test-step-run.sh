@@ -142,6 +142,32 @@ sed -n '/^```ini$/,/^```$/p' "$T_TOP/docs/step.md" | sed '1d;$d' > "$T_TMP/doc.i
 "$CS" --check "$T_TMP/doc.ini" 2>"$T_TMP/out"
 check_eq "docs/step.md example parses" "$?" 0; cat "$T_TMP/out"
 
+# --- per-unit cache dirs persist between builds -----------------------------
+unit cached '[cache]' '/build/cache = build/demo/cached.x86_64/cache' '[task build]' \
+  'step = n=$(cat /build/cache/count 2>/dev/null || echo 0)\; echo $((n + 1)) > /build/cache/count'
+"$CS" build/demo/cached.x86_64/unit.ini >/dev/null 2>&1
+"$CS" build/demo/cached.x86_64/unit.ini >/dev/null 2>&1
+check_eq "cache dir kept between builds" "$(cat build/demo/cached.x86_64/cache/count 2>&1)" 2
+
+# --- kill -9 of container-step still tears the sandbox down ---------------
+mark=$((50000 + $$ % 9000))3
+unit killed '[task build]' "step = sleep $mark"
+"$CS" build/demo/killed.x86_64/unit.ini >/dev/null 2>&1 &
+pid=$!
+i=0; while ! pgrep -f "sleep $mark" >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -9 $pid; wait $pid 2>/dev/null
+i=0; while pgrep -f "sleep $mark" >/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+check_eq "no process left after kill -9 of container-step" "$(pgrep -f "sleep $mark" | wc -l)" 0
+
+# --- bwrap itself failing (user namespaces disabled) is explained ---------
+mkdir -p "$T_TMP/fakebwrap"
+printf '#!/bin/sh\n[ "$1" = --version ] && { echo bubblewrap 0.8.0; exit 0; }\necho "bwrap: No permissions to creating new namespace" >&2\nexit 1\n' > "$T_TMP/fakebwrap/bwrap"
+chmod +x "$T_TMP/fakebwrap/bwrap"
+PATH=$T_TMP/fakebwrap:$PATH "$CS" build/demo/greet.x86_64/unit.ini >"$T_TMP/out" 2>&1
+check_eq "bwrap failure fails the build" "$?" 1
+check_contains "and says how to enable user namespaces" "$(cat "$T_TMP/out")" "unprivileged user namespaces are disabled here"
+"$CS" build/demo/greet.x86_64/unit.ini >/dev/null 2>&1  # restore greet for later checks
+
 # --- command line ----------------------------------------------------------
 check "--help" "$CS" --help >/dev/null
 "$CS" --bogus >/dev/null 2>&1; check_eq "unknown option exits 2" "$?" 2

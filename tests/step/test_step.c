@@ -37,6 +37,15 @@ static int has_arg(const struct strvec *a, const char *s)
 	return 0;
 }
 
+/* has_pair: `a b` appear next to each other somewhere in the argv. */
+static int has_pair(const struct strvec *v, const char *a, const char *b)
+{
+	for (size_t i = 0; i + 1 < v->n; i++)
+		if (!strcmp(v->v[i], a) && !strcmp(v->v[i + 1], b))
+			return 1;
+	return 0;
+}
+
 /* arg_after: the argument following the first `s`, or NULL. */
 static const char *arg_after(const struct strvec *a, const char *s)
 {
@@ -203,9 +212,9 @@ TEST(install_run_copies_renders_and_refuses_escapes)
 	char *files = path_join(t, "files"), *dest = path_join(t, "destdir"), *outside = path_join(t, "outside");
 	mkdir_p(dest, 0755);
 	mkdir_p(outside, 0755);
-	tmpf("files/a.conf", "plain\n");
-	tmpf("files/motd.in", "{{.name}} {{.extra}}\n");
-	tmpf("secret", "top secret\n");
+	free(tmpf("files/a.conf", "plain\n"));
+	free(tmpf("files/motd.in", "{{.name}} {{.extra}}\n"));
+	free(tmpf("secret", "top secret\n"));
 	char *lnk = path_join(files, "link"), *sec = path_join(t, "secret");
 	CHECK_INT(symlink(sec, lnk), 0);
 	struct unit_spec u;
@@ -246,7 +255,7 @@ TEST(install_run_copies_renders_and_refuses_escapes)
 	CHECK(access(pw, F_OK) != 0);
 	struct step unk = {STEP_TEMPLATE, NULL, "a.conf", "$DESTDIR/etc/b", 0644, 6};
 	CHECK_INT(install_run(&u, &unk, &env, dest, &e), 0); /* no fields: fine */
-	tmpf("files/bad.in", "{{.nokey}}");
+	free(tmpf("files/bad.in", "{{.nokey}}"));
 	struct step bad = {STEP_TEMPLATE, NULL, "bad.in", "$DESTDIR/etc/bad", 0644, 7};
 	CHECK_INT(install_run(&u, &bad, &env, dest, &e), -1);
 	CHECK(strstr(e.msg, "unknown template key 'nokey'") != NULL);
@@ -261,10 +270,10 @@ TEST(install_run_copies_renders_and_refuses_escapes)
 TEST(sysroot_merges_links_and_reports_conflicts)
 {
 	const char *t = base = test_tmpdir();
-	tmpf("a/usr/include/a.h", "a\n");
-	tmpf("a/usr/share/common.txt", "same\n");
-	tmpf("b/usr/include/b.h", "b\n");
-	tmpf("b/usr/share/common.txt", "same\n");
+	free(tmpf("a/usr/include/a.h", "a\n"));
+	free(tmpf("a/usr/share/common.txt", "same\n"));
+	free(tmpf("b/usr/include/b.h", "b\n"));
+	free(tmpf("b/usr/share/common.txt", "same\n"));
 	char *a = path_join(t, "a"), *b = path_join(t, "b"), *c = path_join(t, "c"), *sr = path_join(t, "sysroot");
 	char *al = path_join(t, "a/usr/lib"), *lnk = path_join(t, "a/usr/lib/libx.so");
 	mkdir_p(al, 0755);
@@ -273,8 +282,12 @@ TEST(sysroot_merges_links_and_reports_conflicts)
 	kv_add(&deps, "liba", a);
 	kv_add(&deps, "libb", b);
 	struct errbuf e = {{0}};
-	CHECK_INT(sysroot_assemble(&deps, sr, &e), 0);
+	int reused = -1;
+	CHECK_INT(sysroot_assemble(&deps, sr, &e, &reused), 0);
 	CHECK_STR(e.msg, "");
+	CHECK_INT(reused, 0);
+	CHECK_INT(sysroot_assemble(&deps, sr, &e, &reused), 0);
+	CHECK_INT(reused, 1); /* same stages: kept */
 	struct stat s1, s2;
 	char *p1 = path_join(sr, "usr/include/a.h"), *p2 = path_join(a, "usr/include/a.h");
 	CHECK_INT(stat(p1, &s1), 0);
@@ -284,22 +297,38 @@ TEST(sysroot_merges_links_and_reports_conflicts)
 	CHECK_INT(access(p3, F_OK), 0);
 	char buf[64] = "";
 	CHECK(readlink(p4, buf, sizeof buf) == 9);
-	tmpf("c/usr/share/common.txt", "different\n");
+	free(tmpf("c/usr/share/common.txt", "different\n"));
 	kv_add(&deps, "libc", c);
-	CHECK_INT(sysroot_assemble(&deps, sr, &e), -1);
+	CHECK_INT(sysroot_assemble(&deps, sr, &e, &reused), -1);
+	CHECK_INT(reused, 0);
 	CHECK(strstr(e.msg, "units 'liba' and 'libc' both ship 'usr/share/common.txt'") != NULL);
 	/* missing stage names the unit */
 	struct kvlist miss = {0};
 	kv_add(&miss, "ghost", "/nonexistent/stage");
-	CHECK_INT(sysroot_assemble(&miss, sr, &e), -1);
+	CHECK_INT(sysroot_assemble(&miss, sr, &e, &reused), -1);
 	CHECK(strstr(e.msg, "dependency 'ghost'") != NULL);
 	/* staging: tree_link replaces dst */
 	char *stage = path_join(t, "stage");
-	tmpf("stage/stale", "old");
+	free(tmpf("stage/stale", "old"));
 	CHECK_INT(tree_link(a, stage, &e), 0);
 	char *st1 = path_join(stage, "usr/include/a.h"), *st2 = path_join(stage, "stale");
 	CHECK_INT(access(st1, F_OK), 0);
 	CHECK(access(st2, F_OK) != 0);
+	/* a dep restaged (new stage directory) invalidates the kept sysroot */
+	struct kvlist one = {0};
+	kv_add(&one, "staged", stage);
+	CHECK_INT(sysroot_assemble(&one, sr, &e, &reused), 0);
+	CHECK_INT(reused, 0);
+	CHECK_INT(sysroot_assemble(&one, sr, &e, &reused), 0);
+	CHECK_INT(reused, 1);
+	CHECK_INT(tree_link(b, stage, &e), 0);
+	CHECK_INT(sysroot_assemble(&one, sr, &e, &reused), 0);
+	CHECK_INT(reused, 0);
+	char *bh = path_join(sr, "usr/include/b.h");
+	CHECK_INT(access(bh, F_OK), 0);
+	CHECK(access(p1, F_OK) != 0); /* a.h is gone with the old stage */
+	free(bh);
+	kv_free(&one);
 	kv_free(&deps);
 	kv_free(&miss);
 	free(a); free(b); free(c); free(sr); free(al); free(lnk); free(p1); free(p2); free(p3); free(p4);
@@ -381,8 +410,11 @@ TEST(bwrap_argv_unshares_everything)
 			test_fail(__FILE__, __LINE__, "missing %s", must[i]);
 	CHECK_STR(arg_after(&a, "--cap-drop"), "ALL");
 	CHECK_STR(arg_after(&a, "--uid"), "1000");
-	CHECK_STR(arg_after(&a, "--tmpfs"), "/usr/lib"); /* hidden path covered */
-	CHECK(has_arg(&a, "/tmp"));
+	CHECK(has_pair(&a, "--tmpfs", "/usr/lib")); /* hidden path covered */
+	CHECK(has_pair(&a, "--tmpfs", "/tmp"));
+	CHECK(!has_arg(&a, "/usr/bin/qemu-aarch64"));
+	if (access("/etc/shadow", F_OK) == 0)
+		CHECK(has_pair(&a, "/dev/null", "/etc/shadow"));
 	CHECK(!has_arg(&a, "--share-net"));
 	CHECK(!has_arg(&a, "--privileged"));
 	CHECK(!has_arg(&a, "/home") && !has_arg(&a, "/root") && !has_arg(&a, "/run"));
@@ -392,8 +424,10 @@ TEST(bwrap_argv_unshares_everything)
 	sv_free(&a);
 	t.network = 1;
 	sb.network = 1;
+	sb.qemu_interp = "/usr/bin/qemu-aarch64";
 	CHECK_INT(sandbox_argv(&sb, "make", &a, &e), 0);
 	CHECK(has_arg(&a, "--share-net"));
+	CHECK(has_pair(&a, "/usr/bin/qemu-aarch64", "/usr/bin/qemu-aarch64"));
 	sv_free(&a);
 	kv_free(&env);
 	kv_free(&u.cache);
@@ -427,4 +461,16 @@ TEST(oci_argv_is_hardened)
 		sv_free(&a);
 	}
 	kv_free(&env);
+}
+
+TEST(binfmt_entries_parse)
+{
+	char *interp = NULL;
+	CHECK_INT(binfmt_parse("enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: PF\noffset 0\n", &interp), 1);
+	CHECK(interp == NULL); /* F: the kernel keeps the interpreter open */
+	CHECK_INT(binfmt_parse("enabled\ninterpreter /usr/bin/qemu-aarch64\nflags: OC\noffset 0\n", &interp), 1);
+	CHECK_STR(interp, "/usr/bin/qemu-aarch64");
+	free(interp);
+	CHECK_INT(binfmt_parse("disabled\ninterpreter /usr/bin/qemu-aarch64\n", &interp), 0);
+	CHECK_INT(binfmt_parse(NULL, &interp), 0);
 }
