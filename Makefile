@@ -103,6 +103,9 @@ install: programs
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/yoe
 	install -m 0755 $(BIN)/yoe $(DESTDIR)$(PREFIX)/bin/yoe
 	for h in $(HELPERS); do install -m 0755 $(BIN)/$$h $(DESTDIR)$(PREFIX)/libexec/yoe/$$h || exit 1; done
+	# module-core and the init templates, found by `yoe init` as ../share/yoe
+	install -d $(DESTDIR)$(PREFIX)/share/yoe
+	cp -R modules templates $(DESTDIR)$(PREFIX)/share/yoe/
 
 clean:
 	rm -rf obj bin .san $(CLEAN)

@@ -4,12 +4,13 @@
 
 #include <stddef.h>
 
-extern const struct command cmd_help, cmd_info, cmd_gen, cmd_explain;
+extern const struct command cmd_help, cmd_info, cmd_gen, cmd_explain, cmd_init;
 extern const struct command cmd_query, cmd_desc, cmd_refs, cmd_graph, cmd_audit;
 extern const struct command cmd_key;
 extern const struct command cmd_starlark;
 
 const struct command *const commands[] = {
+	&cmd_init,
 	&cmd_gen,
 	&cmd_explain,
 	&cmd_info,

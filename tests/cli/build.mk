@@ -1,2 +1,3 @@
 # tests/cli/build.mk — the `yoe` command line skeleton.
 SCRIPT_TESTS += tests/cli/test-cli.sh
+SCRIPT_TESTS += tests/cli/test-init.sh

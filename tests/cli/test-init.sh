@@ -1,0 +1,47 @@
+#!/bin/sh
+# tests/cli/test-init.sh — `yoe init`: the project it lays down, its refusal
+# to overwrite, options and errors, and that the result evaluates.
+. "$(dirname "$0")/../lib/testlib.sh"
+
+out=$("$YOE" init "$T_TMP/p1" 2>&1); rc=$?
+check_eq "init succeeds" "$rc" 0
+check_contains "init says what next" "$out" "yoe gen && ninja"
+check "PROJECT.star" test -f "$T_TMP/p1/PROJECT.star"
+check ".gitignore from gitignore" test -f "$T_TMP/p1/.gitignore"
+check "units/" test -d "$T_TMP/p1/units"
+check "machines/" test -d "$T_TMP/p1/machines"
+check "no staging dir left" sh -c "! ls -a '$T_TMP/p1' | grep -q yoe-init"
+check_contains "project named after the dir" "$(cat "$T_TMP/p1/PROJECT.star")" 'name = "p1"'
+check_contains "module-core from this tree" "$(cat "$T_TMP/p1/PROJECT.star")" "local = \"$T_TOP/modules/module-core\""
+for p in build/ cache/ repo/ local.star build.ninja .ninja_; do
+  check_contains ".gitignore ignores $p" "$(cat "$T_TMP/p1/.gitignore")" "$p"
+done
+out=$(cd "$T_TMP/p1" && "$YOE" query 2>&1); rc=$?
+check_eq "the new project evaluates" "$rc" 0
+check_contains "...with module-core's base-files" "$out" "base-files"
+
+cp "$T_TMP/p1/PROJECT.star" "$T_TMP/before"
+echo '# mine' >>"$T_TMP/p1/PROJECT.star"
+err=$("$YOE" init "$T_TMP/p1" 2>&1); rc=$?
+check_eq "refuses an existing project" "$rc" 1
+check_contains "refusal names the file" "$err" "$T_TMP/p1/PROJECT.star already exists"
+check_contains "existing project untouched" "$(tail -n 1 "$T_TMP/p1/PROJECT.star")" "# mine"
+
+mkdir -p "$T_TMP/p2/units"
+echo 'keep' >"$T_TMP/p2/units/README.md"
+"$YOE" init "$T_TMP/p2" --machine raspberrypi4 >/dev/null 2>&1
+check_contains "--machine" "$(cat "$T_TMP/p2/PROJECT.star")" 'machine = "raspberrypi4"'
+check_eq "existing files are kept" "$(cat "$T_TMP/p2/units/README.md")" "keep"
+
+err=$("$YOE" init "$T_TMP/p3" --template nosuch 2>&1); rc=$?
+check_eq "unknown template fails" "$rc" 1
+check_contains "unknown template message" "$err" "no template 'nosuch'"
+"$YOE" init >/dev/null 2>&1; check_eq "init without DIR is a usage error" "$?" 2
+
+# an installed yoe finds module-core and the templates under share/yoe
+if make -s -C "$T_TOP" install PREFIX="$T_TMP/inst" >/dev/null 2>&1; then pass; else fail "make install"; fi
+"$T_TMP/inst/bin/yoe" init "$T_TMP/p4" >/dev/null 2>&1
+check_contains "installed init uses the installed module-core" "$(cat "$T_TMP/p4/PROJECT.star")" "$T_TMP/inst/share/yoe/modules/module-core"
+out=$(cd "$T_TMP/p4" && "$T_TMP/inst/bin/yoe" query 2>&1); rc=$?
+check_eq "installed project evaluates" "$rc" 0
+finish
