@@ -66,9 +66,16 @@ $(BIN)/yoe: $(YOE_OBJS) $(RTLIB)
 .PHONY: programs
 programs: $(PROGRAMS)
 
+# V=1 shows full compiler command lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 -include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)
 
@@ -81,15 +88,16 @@ deps:
 
 # The test programs are built in both trees, then tests/run-tests runs them
 # and prints one overall `N passed, N failed` line.  T=pattern narrows it.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	@$(MAKE) --no-print-directory programs $(addprefix bin/,$(UNIT_TESTS))
-	@$(MAKE) --no-print-directory OUT=.san programs $(addprefix .san/bin/,$(UNIT_TESTS))
+	@$(MAKE) --no-print-directory -j$(JOBS) programs $(addprefix bin/,$(UNIT_TESTS))
+	@$(MAKE) --no-print-directory -j$(JOBS) OUT=.san programs $(addprefix .san/bin/,$(UNIT_TESTS))
 	@tests/run-tests --bin $(abspath bin) --san-bin $(abspath .san/bin) \
 	  --unit "$(UNIT_TESTS)" --scripts "$(SCRIPT_TESTS)" $(if $(T),--only '$(T)')
 
 # check-fast: the normal tree only (for quick iteration on one component).
 check-fast: deps-build
-	@$(MAKE) --no-print-directory programs $(addprefix bin/,$(UNIT_TESTS))
+	@$(MAKE) --no-print-directory -j$(JOBS) programs $(addprefix bin/,$(UNIT_TESTS))
 	@tests/run-tests --bin $(abspath bin) \
 	  --unit "$(UNIT_TESTS)" --scripts "$(SCRIPT_TESTS)" $(if $(T),--only '$(T)')
 

@@ -41,8 +41,8 @@ static const struct {
 	 "INDEX $out", NULL, 1},
 	{"image", "${cd}YOE_UNIT_KEY=$key $h/image-assemble $spec && cp -f $dir/key.txt $dir/key.built",
 	 "IMAGE $name", NULL, 1},
-	{"stamp", "${cd}YOE_UNIT_KEY=$key $h/container-step $spec && cp -f $dir/key.txt $dir/key.built",
-	 "CONTAINER $name", NULL, 0},
+	{"container", "${cd}YOE_UNIT_KEY=$key $h/container-step $spec && cp -f $dir/key.txt $dir/key.built",
+	 "CONTAINER $name", NULL, 1},
 	/* The project's public key beside its packages (images and base-files
 	 * read it there); keygen makes the key pair on first use. */
 	{"pubkey", "${cd}$h/apk-sign keygen $signing_key >/dev/null && "
@@ -197,6 +197,35 @@ static struct emit_edge *edge(struct lower *l, const char *rule, const char *nam
 	struct emit_edge *e = emit_edge_new(l->g, emit_rule_find(l->g, rule));
 	emit_edge_var(e, "name", name);
 	return e;
+}
+
+/* lower_fetch_only fetches a container's rootfs tarball; it must be pinned
+ * (container-step reads it from the content-addressed cache).  Returns the
+ * fetch.ref path, NULL when there is no source (or on error, l->err set). */
+static const char *lower_fetch_only(struct lower *l, struct yoe_project *p, const struct yoe_unit *u,
+                                    const struct lower_paths *lp)
+{
+	if (!*u->source)
+		return NULL;
+	if (!*u->sha256) {
+		fail(l, "%s:%d:%d: error: container %s: rootfs %s needs sha256 (a container's "
+		     "rootfs is always pinned)", u->pos.file ? lower_rel(p, u->pos.file) : "?",
+		     u->pos.line, u->pos.col, u->name, u->source);
+		return NULL;
+	}
+	const char *ref = ar_printf(&p->arena, "%s/fetch.ref", lp->dir);
+	struct buf ff = {0};
+	for (size_t i = 0; i < u->mirrors.n; i++)
+		add_flag(&ff, "--mirror", u->mirrors.v[i]);
+	add_flag(&ff, "--sha256", u->sha256);
+	struct emit_edge *e = edge(l, "fetch", u->name);
+	emit_strv_add(&e->outputs, P(l, p, ref));
+	char *url = lower_shq(u->source);
+	emit_edge_var(e, "url", url);
+	free(url);
+	emit_edge_var(e, "fetchflags", ff.data ? ff.data : "");
+	buf_free(&ff);
+	return ref;
 }
 
 /* lower_source adds fetch + unpack; returns the unpack stamp (or NULL when
@@ -361,7 +390,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	struct lower_paths lp;
 	lower_unit_paths(p, u, dag->distro, &lp);
 	bool image = !strcmp(u->class, "image"), container = !strcmp(u->class, "container");
-	const char *final = image ? lp.image : container ? ar_printf(&p->arena, "%s/build.json", lp.dir)
+	const char *final = image ? lp.image : container ? ar_printf(&p->arena, "%s/container.id", lp.dir)
 	                                                 : lp.apk;
 	char *desc;
 	if (asprintf(&desc, "unit %s (%s, key %.12s)", u->name, lp.dir, dag->keys[i]) < 0)
@@ -373,24 +402,37 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	l->units++;
 	if (image)
 		return final; /* images are lowered after every package exists */
-	const char *stamp = lower_source(l, p, u, &lp);
+	/* A container unit's source is its rootfs tarball, which
+	 * container-step unpacks itself: fetch it, do not unpack it. */
+	const char *stamp = container ? lower_fetch_only(l, p, u, &lp) : lower_source(l, p, u, &lp);
+	if (container && *u->source && !stamp)
+		return NULL;
 	struct spec_dep *deps = calloc(dag->nedges[i] + 1, sizeof *deps);
 	size_t nd = 0;
-	struct emit_edge *e = edge(l, container ? "stamp" : "build", u->name);
+	struct emit_edge *e = edge(l, container ? "container" : "build", u->name);
 	const char *json = ar_printf(&p->arena, "%s/build.json", lp.dir);
-	emit_strv_add(&e->outputs, P(l, p, json));
+	emit_strv_add(&e->outputs, P(l, p, container ? final : json));
 	if (stamp)
 		emit_strv_add(&e->inputs, P(l, p, stamp));
 	for (size_t k = 0; k < dag->nedges[i]; k++) {
 		int d = dag->edges[i][k];
 		struct lower_paths dp;
 		lower_unit_paths(p, dag->nodes[d], dag->distro, &dp);
+		if (!strcmp(dag->nodes[d]->class, "container")) {
+			/* a build environment, not a sysroot ingredient */
+			emit_strv_add(&e->implicit, P(l, p, ar_printf(&p->arena, "%s/container.id", dp.dir)));
+			continue;
+		}
 		deps[nd].name = dag->nodes[d]->name;
 		deps[nd++].stage = ar_printf(&p->arena, "%s/stage", dp.dir);
 		emit_strv_add(&e->implicit, P(l, p, ar_printf(&p->arena, "%s/build.json", dp.dir)));
 	}
 	const char *key = own_key(p, dag, i, lp.dir);
-	const char *spec = write_unit_spec(p, u, dag->distro, key, &lp, deps, nd);
+	struct yoe_unit *cu = container ? NULL : yoe_container_unit(p, u, u->container, dag->distro);
+	struct lower_paths cp;
+	if (cu)
+		lower_unit_paths(p, cu, dag->distro, &cp);
+	const char *spec = write_unit_spec(p, u, dag->distro, key, &lp, deps, nd, cu, cu ? &cp : NULL);
 	free(deps);
 	if (!spec)
 		return NULL;

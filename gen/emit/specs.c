@@ -116,9 +116,50 @@ static const char *commit_spec(struct yoe_project *p, const char *path, struct b
 	return path;
 }
 
+/* extra_str: a string extra keyword of the unit ("" if absent). */
+static const char *extra_str(const struct yoe_unit *u, const char *name)
+{
+	for (size_t i = 0; i < u->nextra; i++)
+		if (!strcmp(u->extra_keys[i], name) && u->extra_vals[i]->kind == YJ_STR)
+			return u->extra_vals[i]->s;
+	return "";
+}
+
+/* container_image: the tag a container unit's image gets. */
+static const char *container_image(struct yoe_project *p, const struct yoe_unit *c)
+{
+	return ar_printf(&p->arena, "yoe/%s:%s-%s", c->name, c->version, p->arch);
+}
+
+/* put_container writes the [container] section of a container unit. */
+static void put_container(struct buf *b, struct yoe_project *p, const struct yoe_unit *u)
+{
+	buf_adds(b, "[container]\n");
+	if (*u->source)
+		kv(b, "rootfs_tarball", ar_printf(&p->arena, "cache/sources/sha256/%s", u->sha256));
+	for (size_t t = 0; t < u->ntasks; t++)
+		for (size_t s = 0; s < u->tasks[t].nsteps; s++)
+			if (u->tasks[t].steps[s].kind == YS_CMD)
+				kv(b, "setup", u->tasks[t].steps[s].text);
+	const char *df = extra_str(u, "dockerfile");
+	if (*df) {
+		const char *dir = u->file ? ar_strdup(&p->arena, u->file) : "";
+		char *slash = strrchr(dir, '/'), *dot = NULL;
+		if (slash)
+			*slash = '\0';
+		/* the Dockerfile lives in the unit's files directory */
+		const char *stem = u->file ? strrchr(u->file, '/') + 1 : u->name;
+		char *st = ar_strdup(&p->arena, stem);
+		if ((dot = strrchr(st, '.')))
+			*dot = '\0';
+		kv(b, "dockerfile", lower_rel(p, ar_printf(&p->arena, "%s/%s/%s", dir, st, df)));
+	}
+	kv(b, "image", container_image(p, u));
+}
+
 const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
                             const char *key, const struct lower_paths *lp, const struct spec_dep *deps,
-                            size_t ndeps)
+                            size_t ndeps, const struct yoe_unit *cu, const struct lower_paths *cp)
 {
 	struct buf b = {0};
 	buf_adds(&b, "# container-step spec written by `yoe gen` (docs/step.md); do not edit.\n[unit]\n");
@@ -134,8 +175,13 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 	kv(&b, "key", key);
 	kv(&b, "scope", lp->scope);
 	kv(&b, "shell", str_or(u->shell, "sh"));
-	kv(&b, "container", str_or(u->container, "host"));
+	bool is_container = !strcmp(u->class, "container");
+	kv(&b, "container", is_container ? "host" : cu ? cu->name : str_or(u->container, "host"));
 	kv(&b, "container_arch", str_or(u->container_arch, "target"));
+	if (cu) {
+		kv(&b, "container_rootfs", ar_printf(&p->arena, "%s/rootfs", cp->dir));
+		kv(&b, "container_image", container_image(p, cu));
+	}
 	kv(&b, "files_dir", files_dir(p, u));
 	kv(&b, "dir", lp->dir);
 	if (u->environment.n) {
@@ -162,6 +208,10 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 		for (size_t i = 0; i < u->cache_dirs.n; i++)
 			kv(&b, u->cache_dirs.keys[i],
 			   ar_printf(&p->arena, "cache/units/%s/%s", u->name, u->cache_dirs.vals[i]));
+	}
+	if (is_container) {
+		put_container(&b, p, u);
+		return commit_spec(p, ar_printf(&p->arena, "%s/unit.ini", lp->dir), &b);
 	}
 	for (size_t t = 0; t < u->ntasks; t++) {
 		const struct yoe_task *task = &u->tasks[t];

@@ -30,10 +30,13 @@ struct spec_dep {
 
 /* write_unit_spec writes dir/unit.ini for container-step (only when its
  * content changed).  key is the unit's own key (lower.c: own_key), so a
- * dependency's new key does not rewrite the spec.  Returns the spec path, or NULL with p->err set. */
+ * dependency's new key does not rewrite the spec.  cu/cp: the container unit
+ * the unit builds in and its paths (NULL for the host or an external
+ * image); a container unit itself gets a [container] section instead of
+ * tasks.  Returns the spec path, or NULL with p->err set. */
 const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
                             const char *key, const struct lower_paths *lp, const struct spec_dep *deps,
-                            size_t ndeps);
+                            size_t ndeps, const struct yoe_unit *cu, const struct lower_paths *cp);
 
 /* write_image_spec writes dir/image.ini for image-assemble.  apks are the
  * closure's package paths in install order. */

@@ -8,6 +8,7 @@ smallest real thing its helper does, so ninja's view of the world is right:
 
   fetch-and-verify fetch/git-fetch --out F   write F (only when it changed)
   fetch-and-verify unpack --dest D            create D with one file
+  container-step SPEC (with [container])      write dir/container.id
   container-step SPEC                         run the spec's shell steps with
                                               sh (no sandbox!) into dir/destdir,
                                               copy it to dir/stage, write build.json
@@ -96,6 +97,9 @@ def step(args):
     items = read_ini(spec)
     unit = {k: v for s, k, v in items if s == "unit"}
     d = unit["dir"]
+    if any(s == "container" for s, k, v in items):
+        write_if_changed(os.path.join(d, "container.id"), ("rootfs %s\n" % unit.get("key", "")).encode())
+        return 0
     dest = os.path.join(d, "destdir")
     shutil.rmtree(dest, ignore_errors=True)
     os.makedirs(dest)
