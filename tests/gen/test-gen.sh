@@ -8,7 +8,7 @@
 export YOE_LIBEXEC="$T_TOP/tests/gen/doubles"
 export HOME="$T_TMP/home"
 export YOE_DOUBLE_LOG="$T_TMP/helpers.log"
-unset CI
+unset CI MAKEFLAGS MAKELEVEL MFLAGS
 P="$T_TMP/p"
 cp -r "$T_TOP/tests/gen/fixtures/basic" "$P"
 cd "$P" || exit 1
@@ -31,6 +31,10 @@ if diff -u "$T_TOP/tests/gen/golden/basic.ninja" "$T_TMP/build.ninja.norm" >"$T_
 cp build.ninja "$T_TMP/first.ninja"
 "$YOE" gen >/dev/null 2>&1
 check "gen is deterministic" cmp -s build.ninja "$T_TMP/first.ninja"
+# ...and independent of where the project lives: keys and paths are relative
+cp -r "$T_TOP/tests/gen/fixtures/basic" "$T_TMP/elsewhere"
+(cd "$T_TMP/elsewhere" && "$YOE" gen >/dev/null 2>&1)
+check "same build.ninja in another directory" cmp -s "$T_TMP/elsewhere/build.ninja" "$T_TMP/first.ninja"
 check "unit spec written" test -f build/alpine/greet.x86_64/unit.ini
 check "image spec written" test -f build/alpine/base-image.qemu-x86_64/image.ini
 
@@ -100,7 +104,7 @@ cp -r "$T_TOP/tests/gen/fixtures/basic" "$F"
 check "make fragment written" test -f "$F/yoe.mk"
 for t in greet base-image notes; do
   (cd "$F" && ninja -t commands "$t" | sort) >"$T_TMP/n.cmds"
-  (cd "$F" && make -n -f yoe.mk "$t" 2>&1 | sort) >"$T_TMP/m.cmds"
+  (cd "$F" && make --no-print-directory -n -f yoe.mk "$t" 2>&1 | sort) >"$T_TMP/m.cmds"
   if cmp -s "$T_TMP/n.cmds" "$T_TMP/m.cmds"; then pass; else
     fail "make -n and ninja -t commands agree for $t"; diff "$T_TMP/n.cmds" "$T_TMP/m.cmds" | head -10; fi
 done
