@@ -72,6 +72,13 @@ static void describe(struct yoe_session *s, struct yoe_unit *u)
 	list(p, "artifacts", &u->artifacts);
 	list(p, "exclude", &u->exclude);
 	line("hostname", u->hostname);
+	line("timezone", u->timezone);
+	line("locale", u->locale);
+	for (size_t i = 0; i < u->npartitions; i++)
+		printf("%-20s %s %s %s%s\n", "partition", u->partitions[i].label, u->partitions[i].type,
+		       u->partitions[i].size, u->partitions[i].root ? " (root)" : "");
+	line("unbuildable_machine", u->unbuildable_machine);
+	list(p, "kernel_distros", &u->machine_kernel_distros);
 	for (size_t i = 0; i < u->nextra; i++) {
 		struct buf b = {0};
 		yoe_json_value(&b, u->extra_vals[i]);

@@ -120,6 +120,7 @@ static int run(int argc, char **argv)
 		struct lower_paths lp;
 		lower_unit_paths(p, dags[d].nodes[i], dags[d].distro, &lp);
 		char *now = yoe_key_text(p, &dags[d], (size_t)i);
+		now[yoe_key_own_len(now)] = '\0'; /* key.built holds the unit's own part */
 		char *built_path = NULL;
 		if (asprintf(&built_path, "%s/%s/key.built", p->root, lp.dir) < 0)
 			built_path = NULL;

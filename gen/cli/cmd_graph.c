@@ -66,6 +66,12 @@ static int run(int argc, char **argv)
 	struct yoe_dag *g = &s.dags[0];
 	int t = -1;
 	if (name) {
+		const char *prov = yoe_provider(s.p, name, yoe_project_distro(s.p));
+		size_t nn;
+		struct yoe_unit **vv = yoe_find_units(s.p, name, &nn);
+		free(vv);
+		if (!nn && prov)
+			name = prov; /* a virtual name means its provider */
 		for (size_t d = 0; d < s.ndags && t < 0; d++)
 			if ((t = yoe_dag_find(&s.dags[d], name)) >= 0)
 				g = &s.dags[d];

@@ -37,6 +37,12 @@ static int run(int argc, char **argv)
 		yoe_session_close(&s);
 		return 1;
 	}
+	/* a virtual name means its provider */
+	const char *prov = yoe_provider(s.p, name, yoe_project_distro(s.p));
+	size_t nn;
+	free(yoe_find_units(s.p, name, &nn));
+	if (!nn && prov)
+		name = prov;
 	struct strlist build = {0}, runtime = {0}, images = {0};
 	bool found = false;
 	for (size_t d = 0; d < s.ndags; d++) {
@@ -50,16 +56,24 @@ static int run(int argc, char **argv)
 			const char *label = s.ndags > 1 && *g->distro ? ar_printf(&s.p->arena, "%s (%s)", u->name, g->distro)
 			                                               : u->name;
 			bool image = !strcmp(u->class, "image");
+			/* an image's artifacts are listed under images; its other
+			 * edges (its container) are build deps like anyone's */
 			for (size_t k = 0; k < g->nedges[i]; k++)
-				if (g->edges[i][k] == t && !image)
+				if (g->edges[i][k] == t && (!image || !sv_has(&u->artifacts, name)))
 					sv_push(&build, label);
 			for (size_t k = 0; k < g->nruntime[i]; k++)
 				if (g->runtime[i][k] == t)
 					sv_push(&runtime, label);
-			if (image)
-				for (size_t k = 0; k < u->artifacts.n; k++)
-					if (!strcmp(u->artifacts.v[k], name))
-						sv_push(&images, label);
+			if (image) {
+				/* what the image installs: the runtime closure of its
+				 * artifacts (already closed for class-made images) */
+				struct strlist inst = {0};
+				if (yoe_closure(s.p, &u->artifacts, g->distro, &inst) < 0)
+					s.p->err = s.p->errmsg = NULL;
+				if (sv_has(&inst, name))
+					sv_push(&images, label);
+				free(inst.v);
+			}
 		}
 	}
 	if (!found) {

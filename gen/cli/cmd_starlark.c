@@ -1,12 +1,50 @@
 /* gen/cli/cmd_starlark.c — `yoe starlark [-o OPTION]... FILE|-`: run one
  * Starlark file with the standard universe.  print() writes to stdout;
  * an error is printed to stderr as `path:line:col: error: message` with
- * one `  at ...` line per frame, and the exit status is 1. */
+ * one `  at ...` line per frame, and the exit status is 1.  load("x.star")
+ * reads x.star relative to the directory of the file that loads it. */
 #include "cli/cli.h"
 #include "starlark/starlark.h"
 
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Loaded modules by path; a NULL module marks a load in progress (cycle). */
+struct loaded {
+	char *path;
+	struct sl_module *m;
+	struct loaded *next;
+};
+static struct loaded *loaded;
+static const char *current_file;
+
+static struct sl_module *load_module(sl_thread *th, const char *name, void *ud)
+{
+	char dir[4096], path[8192];
+	snprintf(dir, sizeof dir, "%s", current_file);
+	if (name[0] == '/' || strcmp(current_file, "-") == 0)
+		snprintf(path, sizeof path, "%s", name);
+	else
+		snprintf(path, sizeof path, "%s/%s", dirname(dir), name);
+	for (struct loaded *l = loaded; l; l = l->next)
+		if (strcmp(l->path, path) == 0) {
+			if (!l->m)
+				sl_error(th, "cannot load %s: cycle in load graph", name);
+			return l->m;
+		}
+	/* interpreter memory, so the collector sees the cached modules */
+	struct loaded *l = sl_alloc(sizeof *l);
+	l->path = sl_strdup(path);
+	l->next = loaded;
+	loaded = l;
+	const char *saved = current_file;
+	current_file = l->path;
+	l->m = sl_exec_file(th, path, NULL, 0, NULL);
+	current_file = saved;
+	return l->m;
+}
 
 extern const struct command cmd_starlark;
 
@@ -41,6 +79,8 @@ static int run(int argc, char **argv)
 	sl_gc_enable(true);
 	sl_thread *th = sl_thread_new();
 	sl_thread_set_options(th, opts);
+	sl_thread_set_load(th, load_module, NULL);
+	current_file = file;
 	struct sl_module *m = sl_exec_file(th, file, NULL, 0, NULL);
 	fflush(stdout);
 	int status = 0;
@@ -62,7 +102,8 @@ const struct command cmd_starlark = {
 	"Runs FILE (or standard input for -) with the standard Starlark universe.\n"
 	"print() writes to standard output; an error is reported on standard error\n"
 	"as `path:line:col: error: message` followed by one `  at path:line:col in fn`\n"
-	"line per call frame, and the exit status is 1.\n"
+	"line per call frame, and the exit status is 1.  load(\"x.star\", ...) reads\n"
+	"x.star relative to the directory of the loading file.\n"
 	"\n"
 	"Options (-o NAME, repeatable) enable dialect features that are off by default:\n"
 	"  set                the set() builtin\n"

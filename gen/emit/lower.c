@@ -12,7 +12,7 @@
 #include "emit/specs.h"
 #include "lib/atomicfile.h"
 
-#include <openssl/evp.h>
+#include <unistd.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -281,34 +281,19 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 	return stamp;
 }
 
-/* own_key is the unit's key without the keys of its container and build
- * deps (the tail of its key text, docs/unit-keys.md).  Build and image
- * commands carry it: a change in a dependency reaches a unit through the
- * dependency's output files instead, so an output that did not change
- * (restat) stops the rebuild wave there. */
-static const char *own_key(struct yoe_project *p, struct yoe_dag *dag, size_t i, const char *dir)
+/* write_key_text keeps the text behind a unit's own key (the part of its
+ * key text without dep keys: yoe_key_own_len) as <dir>/key.txt, for `yoe
+ * explain`; rewritten only when the unit's spec changed or it is missing.
+ * The build edge copies it to key.built when it succeeds. */
+static void write_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i, const char *dir,
+                           bool spec_changed)
 {
+	const char *path = ar_printf(&p->arena, "%s/%s/key.txt", p->root, dir);
+	if (!spec_changed && access(path, F_OK) == 0)
+		return;
 	char *t = yoe_key_text(p, dag, i);
-	/* The whole text, for `yoe explain` (not an input of any edge). */
-	write_file_if_changed_flags(ar_printf(&p->arena, "%s/%s/key.txt", p->root, dir), t, strlen(t),
-	                            0644, ATOMIC_NOSYNC);
-	char *cut = NULL;
-	for (char *s = t; (s = strstr(s, "\ndeps_keys#")); s++)
-		cut = s + 1;
-	static const char ck[] = "\ncontainer_key=64:";
-	size_t ckl = sizeof ck - 1 + 64 + 1;
-	if (cut && (size_t)(cut - t) >= ckl && !strncmp(cut - ckl, ck, sizeof ck - 1))
-		cut -= ckl - 1;
-	if (cut)
-		*cut = '\0';
-	unsigned char md[32];
-	unsigned int len = 0;
-	EVP_Digest(t, strlen(t), md, &len, EVP_sha256(), NULL);
+	write_file_if_changed_flags(path, t, yoe_key_own_len(t), 0644, ATOMIC_NOSYNC);
 	free(t);
-	char hex[65];
-	for (int k = 0; k < 32; k++)
-		sprintf(hex + 2 * k, "%02x", md[k]);
-	return ar_strdup(&p->arena, hex);
 }
 
 /* pubkey returns the path of the distro's public key, adding its edge once. */
@@ -321,6 +306,15 @@ static const char *pubkey(struct lower *l, struct yoe_project *p, const char *di
 		emit_strv_add(&e->outputs, path);
 	}
 	return path;
+}
+
+/* node_paths returns the (cached) paths of dag node i. */
+static const struct lower_paths *node_paths(struct lower *l, struct yoe_project *p,
+                                            struct yoe_dag *dag, size_t i)
+{
+	if (!l->paths[i].dir)
+		lower_unit_paths(p, dag->nodes[i], dag->distro, &l->paths[i]);
+	return &l->paths[i];
 }
 
 /* index_edge returns the index edge of a repo arch dir, creating it. */
@@ -387,8 +381,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
                               size_t i, const char **finals)
 {
 	struct yoe_unit *u = dag->nodes[i];
-	struct lower_paths lp;
-	lower_unit_paths(p, u, dag->distro, &lp);
+	struct lower_paths lp = *node_paths(l, p, dag, i);
 	bool image = !strcmp(u->class, "image"), container = !strcmp(u->class, "container");
 	const char *final = image ? lp.image : container ? ar_printf(&p->arena, "%s/container.id", lp.dir)
 	                                                 : lp.apk;
@@ -400,6 +393,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	if (c != 0)
 		return c > 0 ? final : NULL;
 	l->units++;
+	sv_push(&l->world, strdup(P(l, p, final)));
 	if (image)
 		return final; /* images are lowered after every package exists */
 	/* A container unit's source is its rootfs tarball, which
@@ -416,18 +410,17 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 		emit_strv_add(&e->inputs, P(l, p, stamp));
 	for (size_t k = 0; k < dag->nedges[i]; k++) {
 		int d = dag->edges[i][k];
-		struct lower_paths dp;
-		lower_unit_paths(p, dag->nodes[d], dag->distro, &dp);
+		const struct lower_paths *dp = node_paths(l, p, dag, (size_t)d);
 		if (!strcmp(dag->nodes[d]->class, "container")) {
 			/* a build environment, not a sysroot ingredient */
-			emit_strv_add(&e->implicit, P(l, p, ar_printf(&p->arena, "%s/container.id", dp.dir)));
+			emit_strv_add(&e->implicit, P(l, p, ar_printf(&p->arena, "%s/container.id", dp->dir)));
 			continue;
 		}
 		deps[nd].name = dag->nodes[d]->name;
-		deps[nd++].stage = ar_printf(&p->arena, "%s/stage", dp.dir);
-		emit_strv_add(&e->implicit, P(l, p, ar_printf(&p->arena, "%s/build.json", dp.dir)));
+		deps[nd++].stage = ar_printf(&p->arena, "%s/stage", dp->dir);
+		emit_strv_add(&e->implicit, P(l, p, ar_printf(&p->arena, "%s/build.json", dp->dir)));
 	}
-	const char *key = own_key(p, dag, i, lp.dir);
+	const char *key = dag->own_keys[i];
 	struct yoe_unit *cu = container ? NULL : yoe_container_unit(p, u, u->container, dag->distro);
 	struct lower_paths cp;
 	if (cu)
@@ -436,6 +429,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	free(deps);
 	if (!spec)
 		return NULL;
+	write_key_text(p, dag, i, lp.dir, spec_changed());
 	emit_strv_add(&e->implicit, P(l, p, spec));
 	emit_edge_var(e, "key", key);
 	emit_edge_var(e, "spec", spec);
@@ -459,8 +453,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *dag, size_t i)
 {
 	struct yoe_unit *u = dag->nodes[i];
-	struct lower_paths lp;
-	lower_unit_paths(p, u, dag->distro, &lp);
+	struct lower_paths lp = *node_paths(l, p, dag, i);
 	struct strlist names = {0}, apks = {0};
 	if (yoe_closure(p, &u->artifacts, dag->distro, &names) != 0)
 		return fail(l, "%s", p->err ? p->err : "closure failed");
@@ -484,8 +477,10 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	const char *pub = ar_printf(&p->arena, "repo/%s/%s/keys/%s.rsa.pub", p->name, dag->distro,
 	                            p->name);
 	emit_strv_add(&e->implicit, pubkey(l, p, dag->distro));
-	const char *key = own_key(p, dag, i, lp.dir);
+	const char *key = dag->own_keys[i];
 	const char *spec = write_image_spec(p, u, key, &lp, &apks, pub);
+	if (spec)
+		write_key_text(p, dag, i, lp.dir, spec_changed());
 	free(names.v);
 	free(apks.v);
 	free(indexes.v);
@@ -517,6 +512,9 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
 	l->machines++;
 	for (size_t d = 0; d < ndags; d++) {
 		struct yoe_dag *dag = &dags[d];
+		free(l->paths);
+		l->paths = calloc(dag->n + 1, sizeof *l->paths);
+		l->npaths = dag->n;
 		for (size_t i = 0; i < dag->n; i++) {
 			const char *final = lower_unit(l, p, dag, i, NULL);
 			if (!final)
@@ -525,8 +523,6 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
 			if (!strcmp(u->class, "image") && lower_image(l, p, dag, i) != 0)
 				return -1;
 			const char *out = P(l, p, final);
-			if (!sv_has(&l->world, out))
-				sv_push(&l->world, strdup(out));
 			if (is_default && d == 0)
 				add_phony(l, u->name, out);
 			if (!strcmp(u->class, "image")) {
@@ -650,5 +646,6 @@ void lower_free(struct lower *l)
 	free(l->defaults.v);
 	free(l->inputs.v);
 	free(l->dirs.v);
+	free(l->paths);
 	free(l->err);
 }

@@ -12,6 +12,7 @@
 #define YOE_EMIT_LOWER_H
 
 #include "emit/graph.h"
+#include "emit/specs.h"
 #include "yoe/model.h"
 
 #include <stdbool.h>
@@ -39,6 +40,8 @@ struct lower {
 	struct strlist defaults;  /* default image outputs */
 	struct strlist world;     /* every unit's final output */
 	int units, machines;      /* counters for gen's summary line */
+	struct lower_paths *paths;/* per node of the DAG being lowered (lazy) */
+	size_t npaths;            /* entries in paths */
 	char *err;                /* first error (malloc'd), or NULL */
 };
 

@@ -61,7 +61,10 @@ static void kv(struct buf *b, const char *key, const char *val)
 			}
 			take = (best ? best : k) - off;
 		}
-		buf_printf(b, "%s%s = %.*s\n", key, first ? "" : "+", (int)take, s + off);
+		buf_adds(b, key);
+		buf_adds(b, first ? " = " : "+ = ");
+		buf_add(b, s + off, take);
+		buf_addc(b, '\n');
 		first = false;
 		off += take;
 	} while (off < len);
@@ -103,12 +106,18 @@ static void put_extra(struct buf *b, const struct yoe_jval *v)
 
 /* commit_spec writes a spec at its project-relative path (gen may run
  * from anywhere) and returns that relative path. */
+/* Set by commit_spec: whether the last spec written changed on disk. */
+static bool last_changed;
+
+bool spec_changed(void) { return last_changed; }
+
 static const char *commit_spec(struct yoe_project *p, const char *path, struct buf *b)
 {
 	const char *abs = ar_printf(&p->arena, "%s/%s", p->root, path);
 	/* No fsync: 4,000 specs would cost seconds, and gen rewrites a lost one. */
 	int r = write_file_if_changed_flags(abs, b->data ? b->data : "", b->len, 0644, ATOMIC_NOSYNC);
 	buf_free(b);
+	last_changed = r != 0;
 	if (r < 0) {
 		yoe_error(p, NULL, "cannot write %s: %s", abs, strerror(errno));
 		return NULL;

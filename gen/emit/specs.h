@@ -38,6 +38,9 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
                             const char *key, const struct lower_paths *lp, const struct spec_dep *deps,
                             size_t ndeps, const struct yoe_unit *cu, const struct lower_paths *cp);
 
+/* spec_changed: did the last write_*_spec call change the file on disk? */
+bool spec_changed(void);
+
 /* write_image_spec writes dir/image.ini for image-assemble.  apks are the
  * closure's package paths in install order. */
 const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, const char *key,

@@ -65,6 +65,7 @@ void *sl_alloc_root(size_t n)
 }
 void sl_free_root(void *p) { free(p); }
 void sl_gc_enable(bool on) { (void)on; }
+void sl_gc_finalize(void *obj, void (*fn)(void *obj)) { (void)obj; (void)fn; }
 #else
 /* Normal builds: the Boehm collector.  Collection starts disabled (the heap
  * only grows, like an arena) because an embedder may keep values in
@@ -72,10 +73,18 @@ void sl_gc_enable(bool on) { (void)on; }
  * it on for programs that keep values only where it looks. */
 #include <gc.h>
 
+/* free space divisor: the heap may grow by live/SL_GC_DIVISOR before a
+ * collection (Boehm's default is 3) */
+#define SL_GC_DIVISOR 2
+
 static bool gc_ready;
 static void gc_init(void)
 {
 	GC_INIT();
+	/* collect less often (the heap may grow to about twice the live data):
+	 * interpreter workloads allocate fast and keep little */
+	if (!getenv("GC_FREE_SPACE_DIVISOR"))
+		GC_set_free_space_divisor(SL_GC_DIVISOR);
 	GC_disable();
 	gc_ready = true;
 }
@@ -113,6 +122,25 @@ void *sl_alloc_root(size_t n)
 
 void sl_free_root(void *p) { GC_FREE(p); }
 
+static bool gc_enabled;
+
+static void run_finalizer(void *obj, void *fn)
+{
+	void (*f)(void *);
+	memcpy(&f, &fn, sizeof f);
+	f(obj);
+}
+
+void sl_gc_finalize(void *obj, void (*fn)(void *obj))
+{
+	/* only worth it when objects can actually be collected */
+	if (!gc_enabled)
+		return;
+	void *cd;
+	memcpy(&cd, &fn, sizeof cd);
+	GC_REGISTER_FINALIZER_NO_ORDER(obj, run_finalizer, cd, NULL, NULL);
+}
+
 void sl_gc_enable(bool on)
 {
 	static bool enabled;
@@ -123,6 +151,7 @@ void sl_gc_enable(bool on)
 	else if (!on && enabled)
 		GC_disable();
 	enabled = on;
+	gc_enabled = on;
 }
 #endif
 
@@ -245,7 +274,8 @@ sl_value sl_string(const char *p, size_t n)
 	if (n <= 1)
 		return sl_char_string(n ? (unsigned char)p[0] : -1);
 	sl_value v = str_alloc(n, SL_KSTRING);
-	memcpy(SL_STR(v)->data, p, n);
+	if (n)
+		memcpy(SL_STR(v)->data, p, n);
 	return v;
 }
 
@@ -254,7 +284,8 @@ sl_value sl_cstring(const char *s) { return sl_string(s, strlen(s)); }
 sl_value sl_bytes(const char *p, size_t n)
 {
 	sl_value v = str_alloc(n, SL_KBYTES);
-	memcpy(SL_STR(v)->data, p, n);
+	if (n)
+		memcpy(SL_STR(v)->data, p, n);
 	return v;
 }
 
@@ -310,7 +341,8 @@ sl_value sl_intern(const char *p, size_t n)
 			return itab[j];
 	}
 	sl_value v = str_alloc(n, SL_KSTRING);
-	memcpy(SL_STR(v)->data, p, n);
+	if (n)
+		memcpy(SL_STR(v)->data, p, n);
 	SL_STR(v)->hash = h;
 	SL_STR(v)->h.flags |= SL_FLAG_INTERNED;
 	itab[j] = v;

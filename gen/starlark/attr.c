@@ -156,9 +156,18 @@ sl_value sl_attr(sl_thread *th, sl_value v, const char *name)
 	const char *hint = sl_nearest_name(sl_dir(v), name);
 	const char *what = sl_type_name(v);
 	if (sl_kind(v) == SL_KSTRUCT) {
+		/* a branded struct names its constructor, as starlarkstruct does */
+		struct sl_buf b = SL_BUF_INIT;
+		if (SL_STRUCT(v)->ctor) {
+			sl_str(SL_STRUCT(v)->ctor, &b);
+			sl_buf_addc(&b, ' ');
+		}
+		sl_buf_printf(&b, "struct has no .%s attribute", name);
 		if (hint)
-			return sl_error(th, "struct has no .%s attribute (did you mean .%s?)", name, hint);
-		return sl_error(th, "struct has no .%s attribute", name);
+			sl_buf_printf(&b, " (did you mean .%s?)", hint);
+		sl_error(th, "%s", b.data);
+		sl_buf_free(&b);
+		return NULL;
 	}
 	if (sl_kind(v) == SL_KMODULE)
 		return sl_error(th, "module has no .%s field or method", name);

@@ -12,7 +12,7 @@ YOE_LIBS += $(STARLARK_LIBS)
 
 $(STARLARK_LIB): $(STARLARK_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@ && $(AR) rcs $@ $^
+	rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv $@.tmp $@
 
 # stubs.c defines empty library tables only for lib_*.c files that do not
 # exist yet; rebuild it whenever that set of files changes.

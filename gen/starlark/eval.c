@@ -16,10 +16,19 @@ enum { X_NORMAL, X_BREAK, X_CONTINUE, X_RETURN, X_ERROR };
  * default thread stack is 8 MiB; sanitizer builds use bigger frames). */
 #define SL_C_STACK_BUDGET ((uintptr_t)3 << 20)
 
-static sl_value eval(struct frame *fr, const struct node *e);
+static inline sl_value eval(struct frame *fr, const struct node *e);
 static int exec_stmts(struct frame *fr, struct node **v, int n, sl_value *ret);
 
 #define TH (fr->th)
+
+static inline bool truth(sl_value x)
+{
+	if (x == SL_TRUE)
+		return true;
+	if (x == SL_FALSE || x == SL_NONE)
+		return false;
+	return sl_truth(x);
+}
 
 bool sl_step_check(sl_thread *th)
 {
@@ -108,7 +117,7 @@ static sl_value load_ident(struct frame *fr, const struct node *e)
 	}
 }
 
-static void store_ident(struct frame *fr, const struct node *e, sl_value v)
+static inline void store_ident(struct frame *fr, const struct node *e, sl_value v)
 {
 	switch (e->scope) {
 	case SC_LOCAL: fr->locals[e->index] = v; break;
@@ -364,13 +373,13 @@ sl_value sl_call_function(sl_thread *th, struct sl_function *fn, const sl_value 
 {
 	struct funcode *fc = fn->code;
 	if (th->depth >= th->maxdepth)
-		return sl_error(th, "stack overflow: call depth exceeds %d", th->maxdepth);
+		return sl_error(th, "Starlark stack overflow: call depth exceeds %d", th->maxdepth);
 	char probe;
 	bool outer = !th->cbase;
 	if (outer)
 		th->cbase = (uintptr_t)&probe;
 	else if (th->cbase > (uintptr_t)&probe && th->cbase - (uintptr_t)&probe > SL_C_STACK_BUDGET)
-		return sl_error(th, "stack overflow: interpreter recursion too deep");
+		return sl_error(th, "Starlark stack overflow: interpreter recursion too deep");
 	if (!recursion_check(th, fn) || !STEP(th))
 		return NULL;
 	struct stackmark mark;
@@ -391,6 +400,8 @@ sl_value sl_call_function(sl_thread *th, struct sl_function *fn, const sl_value 
 
 sl_value sl_call(sl_thread *th, sl_value fn, const sl_value *args, size_t nargs, const sl_value *kw, size_t nkw)
 {
+	if (!th->top && th->err)
+		sl_error_clear(th);  /* a call from the embedder starts without a stale error */
 	switch (sl_kind(fn)) {
 	case SL_KFUNCTION:
 		return sl_call_function(th, (struct sl_function *)fn, args, nargs, kw, nkw);
@@ -398,7 +409,7 @@ sl_value sl_call(sl_thread *th, sl_value fn, const sl_value *args, size_t nargs,
 		struct sl_builtin *b = SL_BUILTIN(fn);
 		struct sl_args a = {b->name, b->recv, b->data, args, nargs, kw, nkw};
 		if (th->depth >= th->maxdepth)
-			return sl_error(th, "stack overflow: call depth exceeds %d", th->maxdepth);
+			return sl_error(th, "Starlark stack overflow: call depth exceeds %d", th->maxdepth);
 		th->depth++;
 		sl_value r = b->fn(th, &a);
 		th->depth--;
@@ -562,7 +573,7 @@ static bool comp_clause(struct frame *fr, const struct node *e, int ci, sl_value
 		sl_value cond = eval(fr, c->x);
 		if (!cond)
 			return false;
-		return !sl_truth(cond) || comp_clause(fr, e, ci + 1, result);
+		return !truth(cond) || comp_clause(fr, e, ci + 1, result);
 	}
 	sl_value seq = eval(fr, c->y);
 	if (!seq)
@@ -631,124 +642,169 @@ static sl_value eval_binary(struct frame *fr, const struct node *e)
 	return sl_binary(fr->th, (enum sl_op)e->op, x, y);
 }
 
-static sl_value eval(struct frame *fr, const struct node *e)
+/* Each expression kind has its own function, called through a table from
+ * every site that evaluates an operand: the indirect branches then sit at
+ * many call sites and predict far better than one big switch. */
+typedef sl_value (*evalfn)(struct frame *fr, const struct node *e);
+
+static sl_value ev_ident(struct frame *fr, const struct node *e)
 {
-	sl_value x, y;
-	switch (e->kind) {
-	case N_IDENT:
-		if (e->scope == SC_LOCAL && fr->locals[e->index])
-			return fr->locals[e->index];
-		return load_ident(fr, e);
-	case N_CONST:
-		return e->val;
-	case N_PAREN:
-		return eval(fr, e->x);
-	case N_BINARY:
-		return eval_binary(fr, e);
-	case N_AND:
-		x = eval(fr, e->x);
-		if (!x || !sl_truth(x))
-			return x;
-		return eval(fr, e->y);
-	case N_OR:
-		x = eval(fr, e->x);
-		if (!x || sl_truth(x))
-			return x;
-		return eval(fr, e->y);
-	case N_UNARY:
-		x = eval(fr, e->x);
-		if (!x)
-			return NULL;
-		if (e->op == SL_OP_NOT)
-			return sl_bool(!sl_truth(x));
-		fr->pc = e;
-		return sl_unary(fr->th, (enum sl_op)e->op, x);
-	case N_COND:
-		x = eval(fr, e->x);
-		if (!x)
-			return NULL;
-		return eval(fr, sl_truth(x) ? e->y : e->z);
-	case N_CALL:
-		return eval_call(fr, e);
-	case N_DOT:
-		x = eval(fr, e->x);
-		if (!x)
-			return NULL;
-		fr->pc = e;
-		return sl_attr(fr->th, x, sl_str_data(e->val));
-	case N_INDEX:
-		x = eval(fr, e->x);
-		if (!x)
-			return NULL;
-		y = eval(fr, e->y);
-		if (!y)
-			return NULL;
-		if (sl_kind(x) == SL_KLIST && sl_is_smallint(y)) {
-			int64_t i = sl_smallint_get(y), n = (int64_t)SL_LIST(x)->len;
-			if (i < 0)
-				i += n;
-			if (i >= 0 && i < n)
-				return SL_LIST(x)->items[i];
-		}
-		fr->pc = e;
-		return sl_index(fr->th, x, y);
-	case N_SLICE: {
-		x = eval(fr, e->x);
-		if (!x)
-			return NULL;
-		sl_value lo = SL_NONE, hi = SL_NONE, st = SL_NONE;
-		if (e->y && !(lo = eval(fr, e->y)))
-			return NULL;
-		if (e->z && !(hi = eval(fr, e->z)))
-			return NULL;
-		if (e->w && !(st = eval(fr, e->w)))
-			return NULL;
-		fr->pc = e;
-		return sl_slice(fr->th, x, lo, hi, st);
+	if (e->scope == SC_LOCAL && fr->locals[e->index])
+		return fr->locals[e->index];
+	return load_ident(fr, e);
+}
+
+static sl_value ev_const(struct frame *fr, const struct node *e) { return e->val; }
+static sl_value ev_paren(struct frame *fr, const struct node *e) { return eval(fr, e->x); }
+
+static sl_value ev_and(struct frame *fr, const struct node *e)
+{
+	sl_value x = eval(fr, e->x);
+	if (!x || !truth(x))
+		return x;
+	return eval(fr, e->y);
+}
+
+static sl_value ev_or(struct frame *fr, const struct node *e)
+{
+	sl_value x = eval(fr, e->x);
+	if (!x || truth(x))
+		return x;
+	return eval(fr, e->y);
+}
+
+static sl_value ev_unary(struct frame *fr, const struct node *e)
+{
+	sl_value x = eval(fr, e->x);
+	if (!x)
+		return NULL;
+	if (e->op == SL_OP_NOT)
+		return sl_bool(!truth(x));
+	if (e->op == SL_OP_NEG && sl_is_smallint(x))
+		return sl_int(-sl_smallint_get(x));
+	fr->pc = e;
+	return sl_unary(fr->th, (enum sl_op)e->op, x);
+}
+
+static sl_value ev_cond(struct frame *fr, const struct node *e)
+{
+	sl_value x = eval(fr, e->x);
+	if (!x)
+		return NULL;
+	return eval(fr, truth(x) ? e->y : e->z);
+}
+
+static sl_value ev_dot(struct frame *fr, const struct node *e)
+{
+	sl_value x = eval(fr, e->x);
+	if (!x)
+		return NULL;
+	fr->pc = e;
+	return sl_attr(fr->th, x, sl_str_data(e->val));
+}
+
+static sl_value ev_index(struct frame *fr, const struct node *e)
+{
+	sl_value x = eval(fr, e->x);
+	if (!x)
+		return NULL;
+	sl_value y = eval(fr, e->y);
+	if (!y)
+		return NULL;
+	if (sl_kind(x) == SL_KLIST && sl_is_smallint(y)) {
+		int64_t i = sl_smallint_get(y), n = (int64_t)SL_LIST(x)->len;
+		if (i < 0)
+			i += n;
+		if (i >= 0 && i < n)
+			return SL_LIST(x)->items[i];
 	}
-	case N_LIST: {
-		sl_value l = sl_list_new((size_t)e->n);
-		for (int i = 0; i < e->n; i++) {
-			if (!(x = eval(fr, e->v[i])))
-				return NULL;
-			SL_LIST(l)->items[i] = x;
-		}
-		SL_LIST(l)->len = (size_t)e->n;
-		return l;
+	fr->pc = e;
+	return sl_index(fr->th, x, y);
+}
+
+static sl_value ev_slice(struct frame *fr, const struct node *e)
+{
+	sl_value x = eval(fr, e->x);
+	if (!x)
+		return NULL;
+	sl_value lo = SL_NONE, hi = SL_NONE, st = SL_NONE;
+	if (e->y && !(lo = eval(fr, e->y)))
+		return NULL;
+	if (e->z && !(hi = eval(fr, e->z)))
+		return NULL;
+	if (e->w && !(st = eval(fr, e->w)))
+		return NULL;
+	fr->pc = e;
+	return sl_slice(fr->th, x, lo, hi, st);
+}
+
+static sl_value ev_list(struct frame *fr, const struct node *e)
+{
+	sl_value l = sl_list_new((size_t)e->n), x;
+	for (int i = 0; i < e->n; i++) {
+		if (!(x = eval(fr, e->v[i])))
+			return NULL;
+		SL_LIST(l)->items[i] = x;
 	}
-	case N_TUPLE: {
-		sl_value t = sl_tuple_new((size_t)e->n);
-		for (int i = 0; i < e->n; i++) {
-			if (!(x = eval(fr, e->v[i])))
-				return NULL;
-			SL_TUPLE(t)->items[i] = x;
-		}
-		return t;
+	SL_LIST(l)->len = (size_t)e->n;
+	return l;
+}
+
+static sl_value ev_tuple(struct frame *fr, const struct node *e)
+{
+	sl_value t = sl_tuple_new((size_t)e->n), x;
+	for (int i = 0; i < e->n; i++) {
+		if (!(x = eval(fr, e->v[i])))
+			return NULL;
+		SL_TUPLE(t)->items[i] = x;
 	}
-	case N_DICT: {
-		sl_value d = sl_dict_new((size_t)e->n);
-		for (int i = 0; i < e->n; i++) {
-			const struct node *en = e->v[i];
-			if (!(x = eval(fr, en->x)) || !(y = eval(fr, en->y)))
-				return NULL;
-			fr->pc = en;
-			int had = sl_dict_get(fr->th, d, x, NULL);
-			if (had < 0)
-				return NULL;
-			if (had)
-				return err_at(fr, en, "duplicate key: %s", sl_repr_cstr(x));
-			if (sl_dict_set(fr->th, d, x, y) < 0)
-				return NULL;
-		}
-		return d;
+	return t;
+}
+
+static sl_value ev_dict(struct frame *fr, const struct node *e)
+{
+	sl_value d = sl_dict_new((size_t)e->n), x, y;
+	for (int i = 0; i < e->n; i++) {
+		const struct node *en = e->v[i];
+		if (!(x = eval(fr, en->x)) || !(y = eval(fr, en->y)))
+			return NULL;
+		fr->pc = en;
+		int had = sl_dict_get(fr->th, d, x, NULL);
+		if (had < 0)
+			return NULL;
+		if (had)
+			return err_at(fr, en, "duplicate key: %s", sl_repr_cstr(x));
+		if (sl_dict_set(fr->th, d, x, y) < 0)
+			return NULL;
 	}
-	case N_COMP:
-		return eval_comp(fr, e);
-	case N_LAMBDA:
-		return make_function(fr, e->fn);
-	default:
-		return err_at(fr, e, "internal error: unexpected expression");
-	}
+	return d;
+}
+
+static sl_value ev_lambda(struct frame *fr, const struct node *e) { return make_function(fr, e->fn); }
+
+static sl_value ev_bad(struct frame *fr, const struct node *e)
+{
+	return err_at(fr, e, "internal error: unexpected expression");
+}
+
+static const evalfn evtab[] = {
+	[N_IDENT] = ev_ident, [N_CONST] = ev_const, [N_LIST] = ev_list, [N_TUPLE] = ev_tuple,
+	[N_DICT] = ev_dict, [N_DICTENTRY] = ev_bad, [N_UNARY] = ev_unary, [N_BINARY] = eval_binary,
+	[N_AND] = ev_and, [N_OR] = ev_or, [N_COND] = ev_cond, [N_CALL] = eval_call, [N_DOT] = ev_dot,
+	[N_INDEX] = ev_index, [N_SLICE] = ev_slice, [N_LAMBDA] = ev_lambda, [N_COMP] = eval_comp,
+	[N_FORCLAUSE] = ev_bad, [N_IFCLAUSE] = ev_bad, [N_PAREN] = ev_paren,
+	[N_KWARG] = ev_bad, [N_STARARG] = ev_bad, [N_STARSTARARG] = ev_bad,
+	[N_PARAM_DEFAULT] = ev_bad, [N_PARAM_STAR] = ev_bad, [N_PARAM_STARSTAR] = ev_bad,
+	[S_EXPR] = ev_bad, [S_ASSIGN] = ev_bad, [S_AUGASSIGN] = ev_bad, [S_DEF] = ev_bad,
+	[S_IF] = ev_bad, [S_FOR] = ev_bad, [S_WHILE] = ev_bad, [S_RETURN] = ev_bad,
+	[S_BREAK] = ev_bad, [S_CONTINUE] = ev_bad, [S_PASS] = ev_bad, [S_LOAD] = ev_bad,
+};
+
+static inline sl_value eval(struct frame *fr, const struct node *e)
+{
+	if (e->kind == N_IDENT && e->scope == SC_LOCAL && fr->locals[e->index])
+		return fr->locals[e->index];
+	return evtab[e->kind](fr, e);
 }
 
 /* ---- statements ---- */
@@ -765,7 +821,9 @@ static int exec_load(struct frame *fr, const struct node *s)
 	if (!m) {
 		if (!th->err)
 			sl_error(th, "cannot load %s", name);
-		else if (th->ntb == 0 && th->ecpath == NULL) {
+		else if (th->ecpath == NULL && (th->ntb == 0 || (th->tb[0].line == s->line && th->tb[0].col == s->col &&
+		                                                 th->tb[0].path == fr->code->path))) {
+			/* raised by the loader itself, not inside the loaded module */
 			/* prefix a plain loader error with the module name, as Go does */
 			struct sl_buf b = SL_BUF_INIT;
 			sl_buf_printf(&b, "cannot load %s: %s", name, th->errmsg.data);
@@ -877,13 +935,23 @@ static int exec_aug(struct frame *fr, const struct node *s)
 				return X_ERROR;
 			if (y == old) {
 				sl_value *copy = sl_alloc((n ? n : 1) * sizeof *copy);
-				memcpy(copy, items, n * sizeof *copy);
+				if (n)
+					memcpy(copy, items, n * sizeof *copy);
 				items = copy;
 			}
 			for (size_t i = 0; i < n; i++)
 				sl_list_push(old, items[i]);
 			nv = old;
 		}
+	} else if (s->op == SL_OP_OR && sl_kind(old) == SL_KDICT && sl_kind(y) == SL_KDICT) {
+		/* dict |= dict updates in place (the names stay aliases) */
+		sl_value k, v;
+		if (sl_check_mutable(th, old, "insert into") < 0)
+			return X_ERROR;
+		for (size_t i = 0; sl_dict_next(y, &i, &k, &v);)
+			if (sl_dict_set(th, old, k, v) < 0)
+				return X_ERROR;
+		nv = old;
 	} else if (sl_is_smallint(old) && sl_is_smallint(y) && s->op == SL_OP_ADD)
 		nv = sl_int(sl_smallint_get(old) + sl_smallint_get(y));
 	else if (!(nv = sl_binary(th, (enum sl_op)s->op, old, y)))
@@ -931,12 +999,21 @@ static int exec_stmts(struct frame *fr, struct node **v, int n, sl_value *ret)
 			store_ident(fr, s->x, x);
 			break;
 		case S_IF:
-			if (!(x = eval(fr, s->x)))
-				return X_ERROR;
-			if (sl_truth(x))
-				r = exec_stmts(fr, s->v, s->n, ret);
-			else
+			/* elif chains are followed in a loop, not by recursion */
+			for (;;) {
+				if (!(x = eval(fr, s->x)))
+					return X_ERROR;
+				if (truth(x)) {
+					r = exec_stmts(fr, s->v, s->n, ret);
+					break;
+				}
+				if (s->n2 == 1 && s->v2[0]->kind == S_IF) {
+					s = s->v2[0];
+					continue;
+				}
 				r = exec_stmts(fr, s->v2, s->n2, ret);
+				break;
+			}
 			if (r != X_NORMAL)
 				return r;
 			break;
@@ -951,7 +1028,7 @@ static int exec_stmts(struct frame *fr, struct node **v, int n, sl_value *ret)
 					return X_ERROR;
 				if (!(x = eval(fr, s->x)))
 					return X_ERROR;
-				if (!sl_truth(x))
+				if (!truth(x))
 					break;
 				r = exec_stmts(fr, s->v, s->n, ret);
 				if (r == X_BREAK)
@@ -990,7 +1067,7 @@ sl_value sl_exec_program(sl_thread *th, struct sl_module *m)
 {
 	struct funcode *top = m->prog->top;
 	if (th->depth >= th->maxdepth)
-		return sl_error(th, "stack overflow: call depth exceeds %d", th->maxdepth);
+		return sl_error(th, "Starlark stack overflow: call depth exceeds %d", th->maxdepth);
 	struct stackmark mark;
 	struct frame fr = {0};
 	fr.th = th;

@@ -22,16 +22,24 @@ static BN_CTX *ctx(void)
 
 static bool fits_small(int64_t i) { return i >= SL_SMALLINT_MIN && i <= SL_SMALLINT_MAX; }
 
+static void free_big(void *obj) { BN_free(((struct sl_bigint *)obj)->bn); }
+
+static sl_value big_new(BIGNUM *bn)
+{
+	struct sl_bigint *b = sl_alloc_obj(sizeof *b, SL_KBIGINT);
+	b->h.frozen = 1;
+	b->bn = bn;
+	sl_gc_finalize(b, free_big);
+	return (sl_value)b;
+}
+
 static sl_value big_from_i64(int64_t i)
 {
 	BIGNUM *bn = BN_new();
 	uint64_t mag = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
 	BN_set_word(bn, mag);
 	BN_set_negative(bn, i < 0);
-	struct sl_bigint *b = sl_alloc_obj(sizeof *b, SL_KBIGINT);
-	b->h.frozen = 1;
-	b->bn = bn;
-	return (sl_value)b;
+	return big_new(bn);
 }
 
 sl_value sl_int(int64_t i)
@@ -69,10 +77,7 @@ sl_value sl_int_from_bn(BIGNUM *bn)
 	}
 	if (BN_is_zero(bn))
 		BN_set_negative(bn, 0);
-	struct sl_bigint *b = sl_alloc_obj(sizeof *b, SL_KBIGINT);
-	b->h.frozen = 1;
-	b->bn = bn;
-	return (sl_value)b;
+	return big_new(bn);
 }
 
 BIGNUM *sl_int_to_bn(sl_value x)
@@ -256,12 +261,15 @@ uint32_t sl_int_hash(sl_value x)
 		return (uint32_t)u;
 	}
 	const BIGNUM *bn = ((struct sl_bigint *)x)->bn;
-	unsigned char buf[4096];
 	int n = BN_num_bytes(bn);
-	if (n > (int)sizeof buf)
-		n = (int)sizeof buf;
-	BN_bn2binpad(bn, buf, n);
-	return sl_hash_bytes(buf, (size_t)n) ^ (uint32_t)BN_is_negative(bn);
+	unsigned char small[512], *buf = n <= (int)sizeof small ? small : malloc((size_t)n);
+	if (!buf)
+		abort();
+	BN_bn2bin(bn, buf);
+	uint32_t h = sl_hash_bytes(buf, (size_t)n) ^ (uint32_t)BN_is_negative(bn);
+	if (buf != small)
+		free(buf);
+	return h;
 }
 
 sl_value sl_int_neg(sl_value x)
@@ -349,6 +357,19 @@ sl_value sl_int_invert(sl_value x)
 	return sl_int_from_bn(bn);
 }
 
+/* as_bn views an int as a BIGNUM: a big int's own, or a temporary from c
+ * for a small one (valid until BN_CTX_end). */
+static const BIGNUM *as_bn(sl_value x, BN_CTX *c)
+{
+	if (!sl_is_smallint(x))
+		return ((struct sl_bigint *)x)->bn;
+	int64_t i = sl_smallint_get(x);
+	BIGNUM *t = BN_CTX_get(c);
+	BN_set_word(t, i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i);
+	BN_set_negative(t, i < 0);
+	return t;
+}
+
 /* floored division and modulo of big ints */
 static void bn_divmod(BIGNUM *q, BIGNUM *r, const BIGNUM *a, const BIGNUM *b)
 {
@@ -404,22 +425,24 @@ sl_value sl_int_binary(sl_thread *th, enum sl_op op, sl_value x, sl_value y)
 			break;
 		}
 	}
-	BIGNUM *a = sl_int_to_bn(x), *b = sl_int_to_bn(y), *r = BN_new();
+	/* big operands are used in place; small ones borrow BN_CTX temporaries */
+	BN_CTX *c = ctx();
+	BN_CTX_start(c);
+	const BIGNUM *a = as_bn(x, c), *b = as_bn(y, c);
+	BIGNUM *r = BN_new();
 	sl_value res = NULL;
 	switch (op) {
 	case SL_OP_ADD: BN_add(r, a, b); break;
 	case SL_OP_SUB: BN_sub(r, a, b); break;
-	case SL_OP_MUL: BN_mul(r, a, b, ctx()); break;
+	case SL_OP_MUL: BN_mul(r, a, b, c); break;
 	case SL_OP_FLOORDIV: case SL_OP_MOD: {
 		if (BN_is_zero(b)) {
 			res = sl_error(th, op == SL_OP_MOD ? "integer modulo by zero" : "floored division by zero");
 			goto out;
 		}
-		BIGNUM *q = BN_new(), *m = BN_new();
+		BIGNUM *q = BN_CTX_get(c), *m = BN_CTX_get(c);
 		bn_divmod(q, m, a, b);
 		BN_copy(r, op == SL_OP_MOD ? m : q);
-		BN_free(q);
-		BN_free(m);
 		break;
 	}
 	case SL_OP_AND: case SL_OP_OR: case SL_OP_XOR:
@@ -454,9 +477,11 @@ sl_value sl_int_binary(sl_thread *th, enum sl_op op, sl_value x, sl_value y)
 			}
 			if (BN_is_negative(a)) {
 				/* floor: -((|a| - 1) >> n) - 1 */
-				BN_set_negative(a, 0);
-				BN_sub_word(a, 1);
-				BN_rshift(r, a, (int)n);
+				BIGNUM *t = BN_CTX_get(c);
+				BN_copy(t, a);
+				BN_set_negative(t, 0);
+				BN_sub_word(t, 1);
+				BN_rshift(r, t, (int)n);
 				BN_add_word(r, 1);
 				BN_set_negative(r, 1);
 			} else
@@ -471,8 +496,7 @@ sl_value sl_int_binary(sl_thread *th, enum sl_op op, sl_value x, sl_value y)
 	res = sl_int_from_bn(r);
 	r = NULL;
 out:
-	BN_free(a);
-	BN_free(b);
+	BN_CTX_end(c);
 	BN_free(r);
 	return res;
 }

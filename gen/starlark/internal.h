@@ -76,7 +76,6 @@ struct sl_thread {
 	/* value stack for locals and arguments of active frames, in segments
 	 * that never move (pointers into them stay valid) */
 	struct stackseg *seg;
-	int cdepth;                /* nesting of equality/repr recursion */
 	uintptr_t cbase;           /* C stack address at the outermost call (0 = none active) */
 };
 
@@ -97,6 +96,9 @@ static inline void sl_stack_pop(sl_thread *th, struct stackmark mark)
 /* alloc.c */
 void *sl_alloc_root(size_t n);   /* zeroed memory the collector scans but never frees */
 void sl_free_root(void *p);
+/* sl_gc_finalize runs fn(obj) when the collector frees obj (no-op while
+ * collection is off); used to free the BIGNUMs of big ints. */
+void sl_gc_finalize(void *obj, void (*fn)(void *obj));
 sl_value sl_char_string(int c);  /* one-byte string (c < 0: "") */
 uint32_t sl_hash_bytes(const void *p, size_t n);
 

@@ -183,8 +183,10 @@ sl_value sl_binary(sl_thread *th, enum sl_op op, sl_value x, sl_value y)
 			case SL_KLIST: {
 				size_t a = SL_LIST(x)->len, b = SL_LIST(y)->len;
 				sl_value r = sl_list_new(a + b);
-				memcpy(SL_LIST(r)->items, SL_LIST(x)->items, a * sizeof(sl_value));
-				memcpy(SL_LIST(r)->items + a, SL_LIST(y)->items, b * sizeof(sl_value));
+				if (a) /* an empty list may have no items array */
+					memcpy(SL_LIST(r)->items, SL_LIST(x)->items, a * sizeof(sl_value));
+				if (b)
+					memcpy(SL_LIST(r)->items + a, SL_LIST(y)->items, b * sizeof(sl_value));
 				SL_LIST(r)->len = a + b;
 				return r;
 			}
@@ -448,6 +450,10 @@ sl_value sl_index(sl_thread *th, sl_value x, sl_value y)
 			return sl_error(th, "key %s not in dict", sl_repr_cstr(y));
 		return v;
 	}
+	case SL_KOPAQUE:
+		if (SL_OPAQUE(x)->type->index)
+			return SL_OPAQUE(x)->type->index(th, x, y);
+		/* fallthrough */
 	default:
 		return sl_error(th, "unhandled index operation %s[%s]", sl_type_name(x), sl_type_name(y));
 	}
@@ -485,8 +491,11 @@ static bool slice_bound(sl_thread *th, sl_value v, int64_t n, int64_t step, bool
 		sl_error(th, "invalid %s index: got %s, want int", start ? "start" : "end", sl_type_name(v));
 		return false;
 	}
-	if (!sl_int_to_i64(v, &i))
-		i = sl_int_sign(v) < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
+	if (!sl_int_to_i64(v, &i) || i > INT32_MAX || i < INT32_MIN) {
+		/* as Go, indices must fit 32 bits */
+		sl_error(th, "invalid %s index: %s out of range", start ? "start" : "end", sl_repr_cstr(v));
+		return false;
+	}
 	if (i < 0) {
 		i += n;
 		if (i < 0)
@@ -506,8 +515,8 @@ sl_value sl_slice(sl_thread *th, sl_value x, sl_value lo, sl_value hi, sl_value 
 	if (stepv != SL_NONE) {
 		if (sl_kind(stepv) != SL_KINT)
 			return sl_error(th, "invalid slice step: got %s, want int", sl_type_name(stepv));
-		if (!sl_int_to_i64(stepv, &step))
-			step = sl_int_sign(stepv) < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
+		if (!sl_int_to_i64(stepv, &step) || step > INT32_MAX || step < INT32_MIN)
+			return sl_error(th, "invalid slice step: %s out of range", sl_repr_cstr(stepv));
 		if (step == 0)
 			return sl_error(th, "zero is not a valid slice step");
 	}
@@ -533,8 +542,17 @@ sl_value sl_slice(sl_thread *th, sl_value x, sl_value lo, sl_value hi, sl_value 
 	}
 	case SL_KRANGE: {
 		struct sl_range *r = SL_RANGE(x);
-		int64_t s = r->start + start * r->step;
-		return sl_range_new(s, s + cnt * r->step * step, r->step * step);
+		/* in 128 bits: the new step may exceed int64 (then one element at most) */
+		__int128 s = (__int128)r->start + (__int128)start * r->step;
+		__int128 nstep = (__int128)r->step * step;
+		__int128 stop = s + (__int128)cnt * nstep;
+		if (nstep > INT64_MAX || nstep < INT64_MIN)
+			nstep = nstep > 0 ? INT64_MAX : INT64_MIN + 1;
+		if (stop > INT64_MAX)
+			stop = INT64_MAX;
+		if (stop < INT64_MIN)
+			stop = INT64_MIN;
+		return sl_range_new((int64_t)s, (int64_t)stop, (int64_t)nstep);
 	}
 	default: {
 		const sl_value *items = k == SL_KLIST ? SL_LIST(x)->items : SL_TUPLE(x)->items;

@@ -15,6 +15,7 @@ struct parser {
 	int depth;         /* expression nesting, bounded to protect the C stack */
 };
 #define MAX_NESTING 400
+#define MAX_HEIGHT 1500    /* tallest expression tree the resolver/evaluator recurse over */
 
 struct node *node_new(int kind, int line, int col)
 {
@@ -27,9 +28,10 @@ struct node *node_new(int kind, int line, int col)
 
 void node_push(struct node ***v, int *n, struct node *x)
 {
-	/* grow by powers of two (arena: the old array is simply abandoned) */
-	if ((*n & (*n - 1)) == 0) {
-		int cap = *n ? *n * 2 : 1;
+	/* capacities 4, 8, 16...: grow at 0 and at each power of two >= 4 (the
+	 * old array is left to the collector) */
+	if (*n == 0 || (*n >= 4 && (*n & (*n - 1)) == 0)) {
+		int cap = *n ? *n * 2 : 4;
 		struct node **nv = sl_alloc((size_t)cap * sizeof *nv);
 		if (*n)
 			memcpy(nv, *v, (size_t)*n * sizeof *nv);
@@ -40,6 +42,19 @@ void node_push(struct node ***v, int *n, struct node *x)
 
 #define TOK (p->s.tok)
 static bool failed(struct parser *p) { return p->err->set; }
+static void perr(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* grow records that child hangs below n: long operator or suffix chains
+ * (a + a + ... or x.f().g()...) make deep trees without any brackets. */
+static struct node *grow(struct parser *p, struct node *n, struct node *child)
+{
+	if (child && child->height >= n->height) {
+		n->height = (uint16_t)(child->height + 1);
+		if (n->height > MAX_HEIGHT && !failed(p))
+			perr(p, "expression nested too deeply");
+	}
+	return child;
+}
 
 /* perr reports at the scanner's position (after the lookahead), like Go. */
 static void perr(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -121,7 +136,7 @@ static void parse_exprs(struct parser *p, struct node *tup, bool trailing_ok)
 				cerr_set(p->err, line, col, "unparenthesized tuple with trailing comma"), p->s.tok = T_EOF;
 			break;
 		}
-		node_push(&tup->v, &tup->n, parse_test(p));
+		node_push(&tup->v, &tup->n, grow(p, tup, parse_test(p)));
 	}
 }
 
@@ -131,7 +146,7 @@ static struct node *parse_expr(struct parser *p, bool inparens)
 	if (TOK != T_COMMA)
 		return x;
 	struct node *t = node_new(N_TUPLE, x->line, x->col);
-	node_push(&t->v, &t->n, x);
+	node_push(&t->v, &t->n, grow(p, t, x));
 	parse_exprs(p, t, inparens);
 	return t;
 }
@@ -194,38 +209,51 @@ static struct node *parse_lambda(struct parser *p, bool allowcond)
 
 static struct node *parse_test(struct parser *p)
 {
-	if (TOK == T_LAMBDA)
-		return parse_lambda(p, true);
 	if (++p->depth > MAX_NESTING) {
 		if (!failed(p))
 			perr(p, "expression nested too deeply");
 		p->depth--;
 		return bad(p);
 	}
+	if (TOK == T_LAMBDA) {
+		struct node *l = parse_lambda(p, true);
+		p->depth--;
+		return l;
+	}
 	struct node *x = parse_test_prec(p, 0);
-	p->depth--;
 	if (TOK == T_IF) {
 		int line = p->s.tline, col = p->s.tcol;
 		next(p);
 		struct node *c = node_new(N_COND, line, col);
-		c->x = parse_test_prec(p, 0);
+		c->x = grow(p, c, parse_test_prec(p, 0));
 		if (TOK != T_ELSE) {
 			if (!failed(p))
 				cerr_set(p->err, line, col, "conditional expression without else clause"), p->s.tok = T_EOF;
+			p->depth--;
 			return x;
 		}
 		next(p);
-		c->y = x;
-		c->z = parse_test(p);
-		return c;
+		c->y = grow(p, c, x);
+		c->z = grow(p, c, parse_test(p));
+		x = c;
 	}
+	p->depth--;
 	return x;
 }
 
 static struct node *parse_test_nocond(struct parser *p)
 {
-	if (TOK == T_LAMBDA)
-		return parse_lambda(p, false);
+	if (TOK == T_LAMBDA) {
+		if (++p->depth > MAX_NESTING) {
+			if (!failed(p))
+				perr(p, "expression nested too deeply");
+			p->depth--;
+			return bad(p);
+		}
+		struct node *l = parse_lambda(p, false);
+		p->depth--;
+		return l;
+	}
 	return parse_test_prec(p, 0);
 }
 
@@ -289,7 +317,7 @@ static struct node *parse_test_prec(struct parser *p, int prec)
 				perr(p, "expression nested too deeply");
 			n->x = bad(p);
 		} else
-			n->x = parse_test_prec(p, 2);
+			n->x = grow(p, n, parse_test_prec(p, 2));
 		p->depth--;
 		x = n;
 	} else
@@ -322,8 +350,8 @@ static struct node *parse_test_prec(struct parser *p, int prec)
 		struct node *b = node_new(kind, p->s.tline, p->s.tcol);
 		next(p);
 		b->op = (uint8_t)tok_op(op);
-		b->x = x;
-		b->y = parse_test_prec(p, opprec + 1);
+		b->x = grow(p, b, x);
+		b->y = grow(p, b, parse_test_prec(p, opprec + 1));
 		x = b;
 		prevop = op;
 		lastprec = opprec;
@@ -352,18 +380,23 @@ static struct node *parse_comp_suffix(struct parser *p, struct node *comp, enum 
 			c->x = v;
 			if (!consume(p, T_IN))
 				return comp;
-			c->y = parse_test_prec(p, 0);
-			node_push(&comp->v, &comp->n, c);
+			c->y = grow(p, c, parse_test_prec(p, 0));
+			grow(p, c, c->x);
+			node_push(&comp->v, &comp->n, grow(p, comp, c));
 		} else if (TOK == T_IF) {
 			struct node *c = node_new(N_IFCLAUSE, p->s.tline, p->s.tcol);
 			next(p);
-			c->x = parse_test_nocond(p);
-			node_push(&comp->v, &comp->n, c);
+			c->x = grow(p, c, parse_test_nocond(p));
+			node_push(&comp->v, &comp->n, grow(p, comp, c));
 		} else {
 			if (!failed(p)) {
 				char a[16];
 				perr(p, "got %s, want '%s', for, or if", tokstr(TOK, a), sl_tok_names[end]);
 			}
+			return comp;
+		}
+		if (comp->n > 200 && !failed(p)) {
+			perr(p, "too many clauses in comprehension");
 			return comp;
 		}
 	}
@@ -383,10 +416,10 @@ static struct node *parse_list(struct parser *p)
 	if (TOK == T_FOR) {
 		n->kind = N_COMP;
 		n->op = T_LBRACK;
-		n->x = x;
+		n->x = grow(p, n, x);
 		return parse_comp_suffix(p, n, T_RBRACK);
 	}
-	node_push(&n->v, &n->n, x);
+	node_push(&n->v, &n->n, grow(p, n, x));
 	if (TOK == T_COMMA)
 		parse_exprs(p, n, true);
 	consume(p, T_RBRACK);
@@ -398,8 +431,8 @@ static struct node *parse_dict_entry(struct parser *p)
 	struct node *k = parse_test(p);
 	struct node *e = node_new(N_DICTENTRY, p->s.tline, p->s.tcol);
 	consume(p, T_COLON);
-	e->x = k;
-	e->y = parse_test(p);
+	e->x = grow(p, e, k);
+	e->y = grow(p, e, parse_test(p));
 	return e;
 }
 
@@ -415,15 +448,15 @@ static struct node *parse_dict(struct parser *p)
 	if (TOK == T_FOR) {
 		n->kind = N_COMP;
 		n->op = T_LBRACE;
-		n->x = e;
+		n->x = grow(p, n, e);
 		return parse_comp_suffix(p, n, T_RBRACE);
 	}
-	node_push(&n->v, &n->n, e);
+	node_push(&n->v, &n->n, grow(p, n, e));
 	while (TOK == T_COMMA) {
 		next(p);
 		if (TOK == T_RBRACE)
 			break;
-		node_push(&n->v, &n->n, parse_dict_entry(p));
+		node_push(&n->v, &n->n, grow(p, n, parse_dict_entry(p)));
 	}
 	consume(p, T_RBRACE);
 	return n;
@@ -459,7 +492,7 @@ static struct node *parse_primary(struct parser *p)
 		struct node *e = parse_expr(p, true);
 		consume(p, T_RPAREN);
 		n = node_new(N_PAREN, line, col);
-		n->x = e;
+		n->x = grow(p, n, e);
 		return n;
 	}
 	case T_MINUS: case T_PLUS: case T_TILDE: {
@@ -471,7 +504,7 @@ static struct node *parse_primary(struct parser *p)
 				perr(p, "expression nested too deeply");
 			n->x = bad(p);
 		} else
-			n->x = parse_primary_suffix(p);
+			n->x = grow(p, n, parse_primary_suffix(p));
 		p->depth--;
 		return n;
 	}
@@ -487,7 +520,7 @@ static struct node *parse_primary(struct parser *p)
 static struct node *parse_call(struct parser *p, struct node *fn)
 {
 	struct node *c = node_new(N_CALL, p->s.tline, p->s.tcol);
-	c->x = fn;
+	c->x = grow(p, c, fn);
 	next(p);
 	while (TOK != T_RPAREN && TOK != T_EOF) {
 		if (c->n > 0 && !consume(p, T_COMMA))
@@ -497,8 +530,8 @@ static struct node *parse_call(struct parser *p, struct node *fn)
 		if (TOK == T_STAR || TOK == T_STARSTAR) {
 			struct node *a = node_new(TOK == T_STAR ? N_STARARG : N_STARSTARARG, p->s.tline, p->s.tcol);
 			next(p);
-			a->x = parse_test(p);
-			node_push(&c->v, &c->n, a);
+			a->x = grow(p, a, parse_test(p));
+			node_push(&c->v, &c->n, grow(p, c, a));
 			continue;
 		}
 		struct node *x = parse_test(p);
@@ -510,10 +543,10 @@ static struct node *parse_call(struct parser *p, struct node *fn)
 			struct node *k = node_new(N_KWARG, x->line, x->col);
 			next(p);
 			k->val = x->val;
-			k->x = parse_test(p);
+			k->x = grow(p, k, parse_test(p));
 			x = k;
 		}
-		node_push(&c->v, &c->n, x);
+		node_push(&c->v, &c->n, grow(p, c, x));
 	}
 	consume(p, T_RPAREN);
 	return c;
@@ -529,8 +562,8 @@ static struct node *parse_slice(struct parser *p, struct node *x)
 		if (TOK == T_RBRACK) {
 			next(p);
 			struct node *n = node_new(N_INDEX, line, col);
-			n->x = x;
-			n->y = y;
+			n->x = grow(p, n, x);
+			n->y = grow(p, n, y);
 			return n;
 		}
 		lo = y;
@@ -547,10 +580,10 @@ static struct node *parse_slice(struct parser *p, struct node *x)
 	}
 	consume(p, T_RBRACK);
 	struct node *n = node_new(N_SLICE, line, col);
-	n->x = x;
-	n->y = lo;
-	n->z = hi;
-	n->w = step;
+	n->x = grow(p, n, x);
+	n->y = grow(p, n, lo);
+	n->z = grow(p, n, hi);
+	n->w = grow(p, n, step);
 	return n;
 }
 
@@ -563,7 +596,7 @@ static struct node *parse_primary_suffix(struct parser *p)
 			struct node *d = node_new(N_DOT, p->s.tline, p->s.tcol);
 			next(p);
 			struct node *id = parse_ident(p);
-			d->x = x;
+			d->x = grow(p, d, x);
 			d->val = id->val;
 			x = d;
 			break;

@@ -181,8 +181,10 @@ static void write_value(sl_value v, struct sl_buf *b, bool str, const struct see
 		struct sl_range *r = SL_RANGE(v);
 		if (r->step != 1)
 			sl_buf_printf(b, "range(%lld, %lld, %lld)", (long long)r->start, (long long)r->stop, (long long)r->step);
-		else
+		else if (r->start != 0)
 			sl_buf_printf(b, "range(%lld, %lld)", (long long)r->start, (long long)r->stop);
+		else
+			sl_buf_printf(b, "range(%lld)", (long long)r->stop);
 		return;
 	}
 	case SL_KFUNCTION:

@@ -527,10 +527,18 @@ static void stmt(struct resolver *r, struct node *s)
 	case S_IF:
 		if (!toplevel_ok(r))
 			ERR(r, s->line, s->col, "if statement not within a function");
-		expr(r, s->x);
 		r->ifs++;
-		stmts(r, s->v, s->n);
-		stmts(r, s->v2, s->n2);
+		/* elif chains in a loop, not by recursion */
+		for (;;) {
+			expr(r, s->x);
+			stmts(r, s->v, s->n);
+			if (s->n2 == 1 && s->v2[0]->kind == S_IF) {
+				s = s->v2[0];
+				continue;
+			}
+			stmts(r, s->v2, s->n2);
+			break;
+		}
 		r->ifs--;
 		break;
 	case S_ASSIGN: case S_AUGASSIGN:

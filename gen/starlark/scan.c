@@ -29,6 +29,8 @@ const char *const sl_tok_names[T_MAX] = {
 	[T_OR] = "or", [T_PASS] = "pass", [T_RETURN] = "return", [T_WHILE] = "while",
 };
 
+static void cclass_init(void);
+
 void cerr_set(struct sl_cerr *e, int line, int col, const char *fmt, ...)
 {
 	if (e->set)
@@ -62,6 +64,7 @@ void cerr_add(struct sl_cerr *e, int line, int col, const char *fmt, ...)
 void scan_init(struct scanner *s, const char *path, const char *src, size_t len, struct sl_cerr *err)
 {
 	memset(s, 0, sizeof *s);
+	cclass_init();
 	s->path = path;
 	s->src = s->p = s->linestart = src;
 	s->end = src + len;
@@ -92,9 +95,24 @@ static void newline(struct scanner *s, const char *after)
 	s->linestart = after;
 }
 
-static bool isident0(unsigned char c) { return (unsigned)((c | 0x20) - 'a') < 26u || c == '_' || c >= 0x80; }
+/* character classes, by table (filled once): identifier start and part;
+ * bytes >= 0x80 (UTF-8) count as identifier characters */
+enum { C_ID0 = 1, C_ID = 2 };
+static uint8_t cclass[256];
+
+static void cclass_init(void)
+{
+	if (cclass['_'])
+		return;
+	for (int c = 0; c < 256; c++) {
+		bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+		bool digit = c >= '0' && c <= '9';
+		cclass[c] = (uint8_t)((letter ? C_ID0 | C_ID : 0) | (digit ? C_ID : 0));
+	}
+}
+static bool isident0(unsigned char c) { return cclass[c] & C_ID0; }
 static bool isdigit_(unsigned char c) { return (unsigned)(c - '0') < 10u; }
-static bool isident(unsigned char c) { return isident0(c) || isdigit_(c); }
+static bool isident(unsigned char c) { return cclass[c] & C_ID; }
 static int hexval(unsigned char c)
 {
 	if (isdigit_(c))
@@ -430,9 +448,10 @@ start:
 	}
 	while (p < s->end && (*p == ' ' || *p == '\t' || *p == '\f' || *p == '\r'))
 		p++;
-	if (p < s->end && *p == '#')
-		while (p < s->end && *p != '\n')
-			p++;
+	if (p < s->end && *p == '#') {
+		const char *nl = memchr(p, '\n', (size_t)(s->end - p));
+		p = nl ? nl : s->end;
+	}
 	s->tline = s->line;
 	s->tcol = col_of(s, p);
 	if (p >= s->end) {

@@ -12,6 +12,9 @@
  *	if (!m) { struct sl_buf b = SL_BUF_INIT; sl_error_format(th, &b); fputs(b.data, stderr); }
  *
  * Values and their operations are in value.h.
+ *
+ * The library is not thread-safe: use it from one OS thread at a time (an
+ * sl_thread is an interpreter thread, not an OS thread).
  */
 #ifndef SL_STARLARK_H
 #define SL_STARLARK_H
@@ -59,7 +62,8 @@ struct sl_args {
  * initialise defaults first.  Returns 0, or -1 with an error raised:
  * "f: missing argument for x", "f: unexpected keyword argument \"y\"",
  * "f: got 3 arguments, want at most 2", "f: for parameter x: got int, want string",
- * "f: got multiple values for parameter x". */
+ * "f: got multiple values for keyword argument \"x\"" (keyword names are
+ * quoted, as Go prints them). */
 int sl_unpack(sl_thread *th, const struct sl_args *a, const char *spec, ...);
 /* sl_unpack_positional: like sl_unpack but rejects keyword arguments
  * ("f: unexpected keyword arguments") — as Go's UnpackPositionalArgs, with

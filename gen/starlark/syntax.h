@@ -86,16 +86,26 @@ struct node {
 	uint8_t kind;        /* enum nkind */
 	uint8_t op;          /* N_UNARY/N_BINARY/S_AUGASSIGN: enum sl_op; N_COMP: T_LBRACK or T_LBRACE */
 	uint8_t scope;       /* N_IDENT: enum scope */
+	uint16_t height;     /* expressions: 1 + height of the tallest operand (bounds recursion) */
 	int line, col;       /* position of the node (operator position for binary ops) */
-	int index;           /* N_IDENT: slot index in its scope */
-	struct node *x, *y, *z, *w; /* operands (meaning per kind) */
-	struct node **v;     /* list of items / statements / arguments / clauses */
 	int n;               /* entries in v */
-	struct node **v2;    /* S_IF: else statements; N_CALL: unused */
-	int n2;              /* entries in v2 */
+	struct node *x, *y;  /* operands (meaning per kind) */
+	struct node **v;     /* list of items / statements / arguments / clauses */
+	union {              /* fields no kind uses together (keeps nodes at 80 bytes) */
+		struct {
+			struct node *z, *w; /* N_COND: else; N_SLICE: hi, step */
+		};
+		struct {
+			struct node **v2;   /* S_IF: else statements */
+			int n2;             /* entries in v2 */
+		};
+		struct {
+			int npos, nkw;      /* N_CALL: positional and keyword arguments (resolver) */
+		};
+		int index;              /* N_IDENT: slot index in its scope */
+	};
 	sl_value val;        /* N_CONST: the value; N_IDENT/N_DOT/N_KWARG: interned name; S_LOAD: module string */
-	struct funcode *fn;  /* S_DEF / N_LAMBDA */
-	int npos, nkw;       /* N_CALL: counts of positional and keyword arguments (resolver) */
+	struct funcode *fn;  /* S_DEF / N_LAMBDA; N_IDENT: its binding while resolving */
 };
 
 /* A function's compiled form (shared by all closures made from it). */

@@ -105,6 +105,8 @@ static void capture_traceback(sl_thread *th)
 
 sl_value sl_verror(sl_thread *th, const char *fmt, va_list ap)
 {
+	if (!th)
+		return NULL; /* no thread to report on (e.g. filling a new dict) */
 	struct sl_buf b = SL_BUF_INIT;
 	sl_buf_vprintf(&b, fmt, ap);
 	sl_buf_free(&th->errmsg);
@@ -271,6 +273,8 @@ struct sl_module *sl_exec_file(sl_thread *th, const char *path, const char *src,
                                sl_value predeclared)
 {
 	const char *spath = sl_strdup(path);
+	if (!th->top && th->err)
+		sl_error_clear(th);  /* a fresh run starts without a stale error */
 	if (!src) {
 		src = read_all(th, path, &len);
 		if (!src)

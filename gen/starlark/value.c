@@ -87,12 +87,12 @@ sl_value sl_range_new(int64_t start, int64_t stop, int64_t step)
 	r->start = start;
 	r->stop = stop;
 	r->step = step;
-	int64_t n = 0;
+	__int128 n = 0;
 	if (step > 0 && stop > start)
-		n = (int64_t)(((__int128)stop - start - 1) / step + 1);
+		n = ((__int128)stop - start - 1) / step + 1;
 	else if (step < 0 && stop < start)
-		n = (int64_t)(((__int128)start - stop - 1) / -(__int128)step + 1);
-	r->len = n;
+		n = ((__int128)start - stop - 1) / -(__int128)step + 1;
+	r->len = n > INT64_MAX ? INT64_MAX : (int64_t)n;  /* the range builtin rejects such ranges */
 	return (sl_value)r;
 }
 
@@ -177,6 +177,7 @@ int64_t sl_len(sl_value v)
 	case SL_KTUPLE: return (int64_t)SL_TUPLE(v)->len;
 	case SL_KDICT: case SL_KSET: return SL_DICT(v)->t.len;
 	case SL_KRANGE: return SL_RANGE(v)->len;
+	case SL_KOPAQUE: return SL_OPAQUE(v)->type->len ? SL_OPAQUE(v)->type->len(v) : -1;
 	default: return -1;
 	}
 }
@@ -359,11 +360,9 @@ static int hash_depth(sl_thread *th, sl_value v, uint32_t *out, int depth)
 	case SL_KFUNCTION: case SL_KBUILTIN: case SL_KMODULE:
 		*out = (uint32_t)((uintptr_t)v >> 4);
 		return 0;
-	case SL_KRANGE: {
-		struct sl_range *r = SL_RANGE(v);
-		*out = mix(mix(mix(2166136261u, (uint32_t)r->start), (uint32_t)r->stop), (uint32_t)r->step);
-		return 0;
-	}
+	case SL_KRANGE:
+		sl_error(th, "unhashable: range");
+		return -1;
 	case SL_KSTRUCT: {
 		uint32_t h = 2166136261u;
 		for (size_t i = 0; i < SL_STRUCT(v)->n; i++) {

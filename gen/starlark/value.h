@@ -168,6 +168,10 @@ struct sl_opaque_type {
 	/* iter_next: makes the value iterable; returns element number *pos and
 	 * advances it, or NULL at the end (NULL with an error raised on failure) */
 	sl_value (*iter_next)(sl_thread *th, sl_value self, size_t *pos);
+	/* index: self[i]; NULL with an error raised; NULL hook = not indexable */
+	sl_value (*index)(sl_thread *th, sl_value self, sl_value i);
+	/* len: len(self), or -1 for "no length"; NULL hook = no length */
+	int64_t (*len)(sl_value self);
 };
 struct sl_opaque {
 	struct sl_obj h;
@@ -381,8 +385,9 @@ bool sl_iter_next(struct sl_iter *it, sl_value *out);
 void sl_iter_done(struct sl_iter *it);
 /* sl_iterable: true if sl_iter_start would succeed. */
 bool sl_iterable(sl_value v);
-/* sl_to_array: all elements of an iterable into an sl_alloc'd array;
- * NULL + error if not iterable. */
+/* sl_to_array: all elements of an iterable as an array, or NULL + error if
+ * not iterable.  For a tuple or list it is the value's own item array
+ * (read it, do not modify it); otherwise a new sl_alloc'd array. */
 sl_value *sl_to_array(sl_thread *th, sl_value v, size_t *n);
 
 /* ---- freezing and mutation checks ---- */

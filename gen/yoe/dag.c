@@ -174,7 +174,10 @@ static int expand(struct builder *b, int i)
 			break;
 		}
 		add_edge(b, i, d);
-		if (!image && k < nbuild)
+		/* build deps bring their runtime closure into the sysroot; an
+		 * image installs the runtime closure of its artifacts (class
+		 * images list it already, the bare image() builtin does not) */
+		if (image ? k >= nbuild : true)
 			add_runtime_of(b, i, d);
 	}
 	free(names.v);
@@ -417,5 +420,6 @@ void yoe_dag_free(struct yoe_dag *dag)
 	free(dag->runtime);
 	free(dag->nruntime);
 	free(dag->keys);
+	free(dag->own_keys);
 	memset(dag, 0, sizeof *dag);
 }

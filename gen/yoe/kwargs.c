@@ -199,7 +199,8 @@ int yoe_kwargs(sl_thread *th, const struct sl_args *a, const char *fn, struct yo
 		sl_value kn = a->kw[2 * i], kv = a->kw[2 * i + 1];
 		const char *name = sl_str_data(kn);
 		struct yoe_kw *k = kw;
-		while (k->name && strcmp(k->name, name))
+		/* first byte before strcmp: unit() has 40 keywords */
+		while (k->name && (k->name[0] != name[0] || strcmp(k->name, name)))
 			k++;
 		if (!k->name) {
 			if (extra) {
@@ -266,7 +267,7 @@ const char *yoe_abs_path(struct yoe_project *p, const char *display)
 {
 	if (display[0] == '/')
 		return display;
-	return ar_printf(&p->arena, "%s/%s", p->root, display);
+	return ar_join(&p->arena, p->root, display);
 }
 
 struct yoe_pos yoe_here(struct yoe_eval *ev)
@@ -285,10 +286,11 @@ struct yoe_pos yoe_here_top(struct yoe_eval *ev)
 {
 	struct sl_frame_info fi;
 	const char *top = ev->p->cur_file;
-	for (int d = 0; *top && sl_stack_frame(ev->th, d, &fi); d++) {
-		const char *abs = yoe_abs_path(ev->p, fi.path);
-		if (!strcmp(abs, top))
-			return (struct yoe_pos){abs, fi.line, fi.col};
-	}
+	/* frames carry display paths: compare with the top file's (no copies,
+	 * this runs for every unit) */
+	const char *disp = yoe_display_path(ev->p, top);
+	for (int d = 0; *top && sl_stack_frame(ev->th, d, &fi); d++)
+		if (!strcmp(fi.path, disp))
+			return (struct yoe_pos){top, fi.line, fi.col};
 	return yoe_here(ev);
 }

@@ -33,7 +33,7 @@ static struct yoe_file *file_rec(struct yoe_project *p, const char *canon)
 }
 
 /* capture turns the thread's pending error into p->err (first error wins). */
-static int capture(struct yoe_eval *ev)
+static int capture(struct yoe_eval *ev, const char *file)
 {
 	struct yoe_project *p = ev->p;
 	if (!p->err && sl_has_error(ev->th)) {
@@ -46,6 +46,13 @@ static int capture(struct yoe_eval *ev)
 		sl_buf_free(&b);
 	}
 	sl_error_clear(ev->th);
+	if (!p->err) {
+		/* the interpreter failed without saying why: never carry on with
+		 * a half-evaluated project */
+		struct yoe_pos pos = {file, 0, 0};
+		yoe_error(p, file ? &pos : NULL,
+		          "evaluation failed without an error message (an interpreter fault; please report it)");
+	}
 	return -1;
 }
 
@@ -224,7 +231,7 @@ static int run_top_at(struct yoe_eval *ev, const char *path, bool canonical, int
 	sl_thread_set_load(ev->th, load_cb, ev);
 	struct sl_module *m = exec_at(ev, f, ev->pre, 0, dfd, name);
 	p->cur_file = "";
-	return m ? 0 : capture(ev);
+	return m ? 0 : capture(ev, f->path);
 }
 
 static int run_top(struct yoe_eval *ev, const char *path, bool canonical)
@@ -338,7 +345,7 @@ static int run_local(struct yoe_eval *ev)
 	sl_thread_set_load(ev->th, NULL, NULL);
 	/* local.star may use set(), as the original's legacy options allow */
 	struct sl_module *m = exec(ev, f, pre, SL_OPT_SET);
-	return m ? 0 : capture(ev);
+	return m ? 0 : capture(ev, f->path);
 }
 
 static int select_machine(struct yoe_eval *ev)

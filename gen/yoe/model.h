@@ -221,6 +221,8 @@ struct yoe_project {
 	struct yoe_shadow *shadows;
 	size_t nshadows;
 	struct strlist warnings;     /* non-fatal diagnostics, in order */
+	struct yoe_unit **active;    /* cache of yoe_active_units (NULL = stale) */
+	size_t nactive;
 	/* current evaluation context (set by the loader) */
 	const char *cur_module;      /* module of the phase being run */
 	int cur_index;               /* its priority */
@@ -302,6 +304,8 @@ struct yoe_dag {
 	int **runtime;
 	size_t *nruntime;
 	char (*keys)[65];            /* per node: SHA-256 hex key (yoe_compute_keys) */
+	char (*own_keys)[65];        /* per node: SHA-256 of the key text without the
+	                                container and dep keys (yoe_key_own_len) */
 };
 /* yoe_dag_build resolves the build graph of distro `distro`: every unit
  * visible in it when it is the project's distro (all=true), else only the
@@ -318,6 +322,9 @@ struct yoe_unit *yoe_container_unit(struct yoe_project *p, const struct yoe_unit
 /* yoe_compute_keys fills dag->keys in topological order, and copies each
  * key into unit->key when the DAG's distro is the unit's own. */
 int yoe_compute_keys(struct yoe_project *p, struct yoe_dag *dag);
+/* yoe_key_own_len: the length of the part of a key text that describes the
+ * unit itself: everything before its container and build-dep keys. */
+size_t yoe_key_own_len(const char *text);
 /* yoe_key_text: the canonical serialization hashed for node i (malloc'd);
  * needs the keys of i's deps already computed. */
 char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i);

@@ -39,6 +39,22 @@ void yoe_project_free(struct yoe_project *p)
 {
 	if (!p)
 		return;
+	/* the per-name variant arrays and file load lists are malloc'd; unit
+	 * field lists live until exit (the model's memory rule) */
+	for (size_t i = 0; i < p->variants.cap; i++) {
+		struct yoe_variants *vs = p->variants.slots[i].key ? p->variants.slots[i].val : NULL;
+		if (vs)
+			free(vs->v);
+	}
+	for (size_t i = 0; i < p->files.cap; i++) {
+		struct yoe_file *f = p->files.slots[i].key ? p->files.slots[i].val : NULL;
+		if (f)
+			free(f->loads.v);
+	}
+	free(p->shadows);
+	free(p->active);
+	free(p->modules);
+	free(p->warnings.v);
 	sm_free(&p->machines);
 	sm_free(&p->flat);
 	sm_free(&p->variants);
@@ -193,6 +209,8 @@ int yoe_register(struct yoe_project *p, struct yoe_unit *u)
 	}
 	u->seq = u->id = (int)p->nunits;
 	p->units[p->nunits++] = u;
+	free(p->active); /* the sorted view is stale */
+	p->active = NULL;
 	yoe_note_provides(p, u);
 	return 0;
 }
@@ -231,14 +249,24 @@ static int cmp_active(const void *a, const void *b)
 
 struct yoe_unit **yoe_active_units(struct yoe_project *p, size_t *n)
 {
-	struct yoe_unit **v = malloc((p->nunits + 1) * sizeof *v);
+	/* sorted once per registry state: every resolver step asks */
+	if (!p->active) {
+		p->active = malloc((p->nunits + 1) * sizeof *p->active);
+		if (!p->active)
+			abort();
+		size_t o = 0;
+		for (size_t i = 0; i < p->nunits; i++)
+			if (!p->units[i]->shadowed_by)
+				p->active[o++] = p->units[i];
+		if (o > 1)
+			qsort(p->active, o, sizeof *p->active, cmp_active);
+		p->nactive = o;
+	}
+	struct yoe_unit **v = malloc((p->nactive + 1) * sizeof *v);
 	if (!v)
 		abort();
-	size_t o = 0;
-	for (size_t i = 0; i < p->nunits; i++)
-		if (!p->units[i]->shadowed_by)
-			v[o++] = p->units[i];
-	qsort(v, o, sizeof *v, cmp_active);
-	*n = o;
+	if (p->nactive)
+		memcpy(v, p->active, p->nactive * sizeof *v);
+	*n = p->nactive;
 	return v;
 }

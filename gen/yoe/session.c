@@ -4,13 +4,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+static double now_ms(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 int yoe_session_open(struct yoe_session *s, const char *root, const struct yoe_load_opts *o)
 {
 	memset(s, 0, sizeof *s);
+	double t0 = now_ms(CLOCK_MONOTONIC), c0 = now_ms(CLOCK_PROCESS_CPUTIME_ID);
 	s->p = yoe_load(root, o);
 	struct yoe_project *p = s->p;
+	double t1 = now_ms(CLOCK_MONOTONIC), c1 = now_ms(CLOCK_PROCESS_CPUTIME_ID);
 	int rc = p->err ? -1 : yoe_resolve_all(p, &s->dags, &s->ndags);
+	/* YOE_TIMING=1: where the time goes, for the bench and for users with
+	 * big projects */
+	if (getenv("YOE_TIMING"))
+		fprintf(stderr, "yoe: timing: evaluate %.1f ms (cpu %.1f, %zu units), resolve+keys %.1f ms (cpu %.1f)\n",
+		        t1 - t0, c1 - c0, p->nunits, now_ms(CLOCK_MONOTONIC) - t1, now_ms(CLOCK_PROCESS_CPUTIME_ID) - c1);
 	for (size_t i = 0; i < p->warnings.n; i++)
 		fprintf(stderr, "%s\n", p->warnings.v[i]);
 	if (rc < 0)

@@ -52,6 +52,46 @@ static void sha256_hex(const void *data, size_t n, char out[65])
 	to_hex(d, out);
 }
 
+/* sha256_split_hex hashes data[0..own) into own_out and all n bytes into
+ * all_out in one pass (the digest state is copied at the split point). */
+static void sha256_split_hex(const char *data, size_t own, size_t n, char own_out[65],
+                             char all_out[65])
+{
+	static EVP_MD *md;
+	static EVP_MD_CTX *ctx, *fork;
+	if (!md) {
+		md = EVP_MD_fetch(NULL, "SHA256", NULL);
+		ctx = EVP_MD_CTX_new();
+		fork = EVP_MD_CTX_new();
+	}
+	unsigned char d[32];
+	unsigned int len = 0;
+	EVP_DigestInit_ex(ctx, md, NULL);
+	EVP_DigestUpdate(ctx, data, own);
+	EVP_MD_CTX_copy_ex(fork, ctx);
+	EVP_DigestFinal_ex(fork, d, &len);
+	to_hex(d, own_out);
+	EVP_DigestUpdate(ctx, data + own, n - own);
+	EVP_DigestFinal_ex(ctx, d, &len);
+	to_hex(d, all_out);
+}
+
+size_t yoe_key_own_len(const char *t)
+{
+	/* The text ends with [container_key=64:<hex>\n] deps_keys#N\n and N
+	 * records; values are length-prefixed, so the last header is the real one. */
+	const char *cut = NULL;
+	for (const char *s = t; (s = strstr(s, "\ndeps_keys#")); s++)
+		cut = s + 1;
+	if (!cut)
+		return strlen(t);
+	static const char ck[] = "\ncontainer_key=64:";
+	size_t ckl = sizeof ck - 1 + 64 + 1;
+	if ((size_t)(cut - t) >= ckl && !strncmp(cut - ckl, ck, sizeof ck - 1))
+		cut -= ckl - 1;
+	return (size_t)(cut - t);
+}
+
 const char *yoe_sha256_hex(struct yoe_arena *a, const void *data, size_t n)
 {
 	char *out = ar_alloc(a, 65);
@@ -255,8 +295,15 @@ static const char *star_label(struct yoe_project *p, const char *path)
 		if (n > bl && !strncmp(path, d, n) && path[n] == '/')
 			best = p->modules[i], bl = n;
 	}
-	if (best)
-		return ar_printf(&p->arena, "@%s//%s", best->name, path + bl + 1);
+	if (best) {
+		size_t nl = strlen(best->name), rl = strlen(path + bl + 1);
+		char *o = ar_alloc(&p->arena, nl + rl + 4);
+		o[0] = '@';
+		memcpy(o + 1, best->name, nl);
+		memcpy(o + 1 + nl, "//", 2);
+		memcpy(o + 3 + nl, path + bl + 1, rl + 1);
+		return o;
+	}
 	return rel(p, path);
 }
 
@@ -495,10 +542,13 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 int yoe_compute_keys(struct yoe_project *p, struct yoe_dag *dag)
 {
 	free(dag->keys);
+	free(dag->own_keys);
 	dag->keys = calloc(dag->n + 1, sizeof *dag->keys);
+	dag->own_keys = calloc(dag->n + 1, sizeof *dag->own_keys);
 	for (size_t i = 0; i < dag->n; i++) {
 		char *t = yoe_key_text(p, dag, i);
-		sha256_hex(t, strlen(t), dag->keys[i]);
+		size_t n = strlen(t), own = yoe_key_own_len(t);
+		sha256_split_hex(t, own, n, dag->own_keys[i], dag->keys[i]);
 		free(t);
 		struct yoe_unit *u = dag->nodes[i];
 		if (!strcmp(yoe_unit_distro(p, u), dag->distro))

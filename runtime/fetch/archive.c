@@ -23,7 +23,7 @@ struct reader {
 	char *buf;
 };
 
-enum { READ_BUF = 1 << 20 };
+enum { READ_BUF = 1 << 17 };   /* L2-sized, see lib/sha256.c */
 
 static la_ssize_t on_read(struct archive *a, void *ud, const void **out)
 {
@@ -115,7 +115,8 @@ static int extract_entry(struct archive *a, struct archive_entry *ent, struct tr
 
 /* extract_archive unpacks o->archive into root, verifying o->sha256 over
  * every byte of the file. */
-int extract_archive(const struct unpack_opts *o, const char *root, struct ferr *e)
+int extract_archive(const struct unpack_opts *o, const char *root, char hex[65],
+                    struct ferr *e)
 {
 	struct reader rd = {.fd = -1};
 	struct tree t = {.rootfd = -1};
@@ -160,7 +161,6 @@ int extract_archive(const struct unpack_opts *o, const char *root, struct ferr *
 			break;
 		sha256_update(&rd.h, rd.buf, (size_t)n);
 	}
-	char hex[SHA256_HEX_LEN + 1];
 	sha256_final(&rd.h, hex);
 	if (o->sha256 && strcmp(hex, o->sha256) != 0) {
 		ferr_set(e, "%s: SHA-256 mismatch while unpacking: expected %s, got %s (the "
@@ -181,7 +181,7 @@ out:
 
 /* copy_file puts the archive itself into the tree as name (mode 0755, like
  * the original), hashing it on the way. */
-int copy_file(const struct unpack_opts *o, const char *root, struct ferr *e)
+int copy_file(const struct unpack_opts *o, const char *root, char hex[65], struct ferr *e)
 {
 	if (!o->copy_as[0] || strchr(o->copy_as, '/') || !strcmp(o->copy_as, ".")
 	    || !strcmp(o->copy_as, "..") || tree_has_git_dir(o->copy_as))
@@ -216,7 +216,6 @@ int copy_file(const struct unpack_opts *o, const char *root, struct ferr *e)
 		if (tree_write(&t, out, o->copy_as, buf, (size_t)n, &got, e) != 0)
 			goto done;
 	}
-	char hex[SHA256_HEX_LEN + 1];
 	sha256_final(&h, hex);
 	if (o->sha256 && strcmp(hex, o->sha256) != 0) {
 		ferr_set(e, "%s: SHA-256 mismatch while copying: expected %s, got %s (the cached "

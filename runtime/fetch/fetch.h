@@ -6,7 +6,8 @@
  * Every function reports failure by returning -1 and filling a struct ferr
  * with one line that names the URL/file and says how to fix it; nothing here
  * prints errors or exits, so `yoe` can call module_verify() in-process.
- * Progress and notices ("retrying …") go to stderr.
+ * Progress and notices ("retrying …", "cached file was modified") go to
+ * stderr.  Not thread-safe: one operation at a time per process.
  */
 #ifndef YOE_FETCH_H
 #define YOE_FETCH_H
@@ -23,10 +24,10 @@ struct ferr {
 /* ferr_set formats msg and returns -1 so callers can `return ferr_set(…)`. */
 int ferr_set(struct ferr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* fetch_lib_init sets up libcurl and libgit2 once per process (every entry
- * point below calls it, callers need not) and makes
+/* fetch_lib_init sets up libgit2 once per process (libcurl is set up by
+ * fetch_archive, so module.c links without it) and makes
  * libgit2 ignore the user's global/system git config (deterministic
- * results).  Safe to call repeatedly. */
+ * results).  Every entry point below calls it; safe to call repeatedly. */
 int fetch_lib_init(struct ferr *e);
 
 /* paranoid_default is 1 when CI=true in the environment. */
@@ -66,7 +67,7 @@ char *cache_source_path(const char *cache, const char *hex);
  * warning), -1 on I/O error. */
 int cache_lookup(const char *cache, const char *hex, char **path, struct ferr *e);
 
-/* --- safe extraction (tree.c, unpack.c) -------------------------------- */
+/* --- safe extraction (unpack.c, archive.c, gitexport.c, tree.c) -------- */
 
 /* Limits against archive bombs; 0 means no limit. */
 struct unpack_limits {
@@ -169,6 +170,14 @@ const char *module_state_name(int state);
 
 /* git_errmsg is libgit2's last error message, or "unknown error". */
 const char *git_errmsg(void);
+/* url_redact returns a malloc'd copy of url fit for messages: a password
+ * in "scheme://user:pass@host" becomes "***" (NULL only without memory). */
+char *url_redact(const char *url);
+/* lock_path takes an exclusive flock on "<path>.lock" (created with its
+ * parent directories), waiting with a notice if another run holds it, so
+ * two builds never fetch into one mirror or checkout at once.  Returns the
+ * fd to close when done, or -1 with e filled. */
+int lock_path(const char *path, struct ferr *e);
 /* hex40_valid is true for exactly 40 lowercase hex digits. */
 int hex40_valid(const char *s);
 

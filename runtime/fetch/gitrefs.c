@@ -10,10 +10,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the fetch callbacks share. */
+struct fetch_cb {
+	struct progress pg;   /* the progress line */
+	int cred_calls;       /* credential requests so far (libgit2 asks again
+	                       * after every failure; stop it looping) */
+};
+
 static int on_transfer(const git_indexer_progress *st, void *payload)
 {
-	progress_update(payload, st->received_bytes, 0);
+	struct fetch_cb *cb = payload;
+	progress_update(&cb->pg, st->received_bytes, 0);
 	return 0;
+}
+
+/* on_credentials offers the ssh agent for ssh:// and git@ URLs; yoe never
+ * holds secrets itself.  Anything else fails as unauthenticated. */
+static int on_credentials(git_credential **out, const char *url, const char *user,
+                          unsigned int allowed, void *payload)
+{
+	struct fetch_cb *cb = payload;
+	(void)url;
+	if (++cb->cred_calls > 3)
+		return GIT_EAUTH;
+	if (allowed & GIT_CREDENTIAL_SSH_KEY)
+		return git_credential_ssh_key_from_agent(out, user ? user : "git");
+	if (allowed & GIT_CREDENTIAL_USERNAME)
+		return git_credential_username_new(out, user ? user : "git");
+	return GIT_PASSTHROUGH;
 }
 
 static void sleep_ms(long ms)
@@ -36,27 +60,33 @@ int gitrefs_fetch(git_repository *repo, const char *url, const char *branch_ns,
 	fo.proxy_opts.type = GIT_PROXY_AUTO;        /* honour proxy settings */
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
 	fo.prune = GIT_FETCH_PRUNE;
-	struct progress pg;
+	struct fetch_cb cb = {.cred_calls = 0};
+	char *shown = url_redact(url);
+	if (!shown)
+		return ferr_set(e, "out of memory");
 	fo.callbacks.transfer_progress = on_transfer;
-	fo.callbacks.payload = &pg;
-	fprintf(stderr, "Fetching %s\n", url);
+	fo.callbacks.credentials = on_credentials;
+	fo.callbacks.payload = &cb;
+	fprintf(stderr, "Fetching %s\n", shown);
 	int r = git_remote_create_anonymous(&rem, repo, url);
 	for (int n = 1; r == 0; n++) {
-		progress_start(&pg, isatty(2), url, 0);
+		progress_start(&cb.pg, isatty(2), shown, 0);
+		cb.cred_calls = 0;
 		r = git_remote_fetch(rem, &refspecs, &fo, "yoe fetch");
-		progress_end(&pg);
-		if (r == 0 || n >= attempts)
-			break;
-		fprintf(stderr, "  retrying %s in %.1fs (attempt %d/%d): %s\n", url,
+		progress_end(&cb.pg);
+		if (r == 0 || r == GIT_EAUTH || n >= attempts)
+			break;   /* a refused login does not get better by retrying */
+		fprintf(stderr, "  retrying %s in %.1fs (attempt %d/%d): %s\n", shown,
 		        (double)(delay_ms * n) / 1000, n + 1, attempts, git_errmsg());
 		sleep_ms(delay_ms * n);
 		r = 0;
 	}
 	git_remote_free(rem);
 	if (r != 0)
-		return ferr_set(e, "cannot fetch %s: %s (check the URL and your network)", url,
-		                git_errmsg());
-	return 0;
+		ferr_set(e, "cannot fetch %s: %s (check the URL and your network)", shown,
+		         git_errmsg());
+	free(shown);
+	return r != 0 ? -1 : 0;
 }
 
 int gitrefs_resolve(git_repository *repo, const char *tag, const char *branch,

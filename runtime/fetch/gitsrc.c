@@ -78,9 +78,13 @@ int git_fetch_source(const struct git_fetch_opts *o, char out[GIT_HEX_LEN + 1],
 		                "commit = \"<40 hex>\" to the unit", o->url);
 	char *path = git_mirror_path(o->cache, o->url);
 	git_repository *repo = NULL;
-	int fresh, r = -1;
+	int fresh, r = -1, lock = -1;
 	git_oid resolved;
-	if (!path || open_mirror(o, path, &repo, &fresh, e) != 0)
+	if (!path) {
+		ferr_set(e, "out of memory");
+		goto out;
+	}
+	if ((lock = lock_path(path, e)) < 0 || open_mirror(o, path, &repo, &fresh, e) != 0)
 		goto out;
 	int named = (o->tag && o->tag[0]) || (o->branch && o->branch[0]);
 	int have = named ? gitrefs_resolve(repo, o->tag, o->branch, "refs/heads/", &resolved)
@@ -120,6 +124,8 @@ int git_fetch_source(const struct git_fetch_opts *o, char out[GIT_HEX_LEN + 1],
 	r = 0;
 out:
 	git_repository_free(repo);
+	if (lock >= 0)
+		close(lock);
 	free(path);
 	return r;
 }

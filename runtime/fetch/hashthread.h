@@ -13,8 +13,11 @@
 
 struct hashthread {
 	pthread_t tid;             /* the hashing thread */
-	pthread_mutex_t mu;        /* guards head, count, done */
-	pthread_cond_t cv;         /* signalled on every change */
+	pthread_mutex_t mu;        /* guards head, count, done and the waiting flags */
+	pthread_cond_t has_data;   /* the hasher sleeps here while the ring is empty */
+	pthread_cond_t has_room;   /* the producer sleeps here while it is full */
+	int hasher_waiting;        /* signal has_data only when someone sleeps: */
+	int feeder_waiting;        /* a futex call per chunk costs more than SHA-NI */
 	char *ring;                /* the buffer, cap bytes */
 	size_t cap;                /* ring size */
 	size_t head;               /* next byte the producer writes */

@@ -127,7 +127,7 @@ enum { XF_OK, XF_RETRY, XF_FAIL };
 /* transfer runs one attempt against url, appending to the .part file;
  * err receives a short reason on failure. */
 static int transfer(const struct fetch_opts *o, struct xfer *x, const char *url,
-                    char *err, size_t errlen, int show)
+                    const char *shown, char *err, size_t errlen, int show)
 {
 	char ebuf[CURL_ERROR_SIZE] = "";
 	CURL *c = curl_easy_init();
@@ -162,7 +162,7 @@ static int transfer(const struct fetch_opts *o, struct xfer *x, const char *url,
 	 * variables (http_proxy, https_proxy, no_proxy) are libcurl's default. */
 	if (x->have > 0)
 		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->have);
-	progress_start(&x->pg, show, url, x->have);
+	progress_start(&x->pg, show, shown, x->have);
 	if (show) {
 		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -183,11 +183,10 @@ static int transfer(const struct fetch_opts *o, struct xfer *x, const char *url,
 		return XF_OK;
 	if (rc == CURLE_OK || rc == CURLE_HTTP_RETURNED_ERROR) {
 		snprintf(err, errlen, "HTTP %ld", code);
-		if (code == 416 && x->have > 0) {
-			/* Our partial file is no prefix of this resource: start over. */
-			restart(x);
-			return XF_RETRY;
-		}
+		if (code == 416 && x->have > 0)
+			/* Nothing left to send: the .part may be complete (a run
+			 * killed before the rename).  The hash decides. */
+			return XF_OK;
 		return code >= 500 || code == 408 || code == 429 ? XF_RETRY : XF_FAIL;
 	}
 	snprintf(err, errlen, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
@@ -199,7 +198,7 @@ static int transfer(const struct fetch_opts *o, struct xfer *x, const char *url,
 			         strerror(errno));
 			return XF_FAIL;
 		}
-		return transfer(o, x, url, err, errlen, show);
+		return transfer(o, x, url, shown, err, errlen, show);
 	}
 	switch (rc) {
 	case CURLE_UNSUPPORTED_PROTOCOL:
@@ -222,16 +221,17 @@ static void sleep_ms(long ms)
 		;
 }
 
-/* try_url makes up to o->attempts attempts at one URL. */
+/* try_url makes up to o->attempts attempts at one URL (shown: the URL as
+ * messages show it, without a password). */
 static int try_url(const struct fetch_opts *o, struct xfer *x, const char *url,
-                   char *err, size_t errlen, int show)
+                   const char *shown, char *err, size_t errlen, int show)
 {
 	for (int n = 1;; n++) {
-		int r = transfer(o, x, url, err, errlen, show);
+		int r = transfer(o, x, url, shown, err, errlen, show);
 		if (r != XF_RETRY || n >= o->attempts)
 			return r == XF_OK ? 0 : -1;
 		long d = o->retry_delay_ms * n;
-		fprintf(stderr, "  retrying %s in %.1fs (attempt %d/%d): %s\n", url,
+		fprintf(stderr, "  retrying %s in %.1fs (attempt %d/%d): %s\n", shown,
 		        (double)d / 1000, n + 1, o->attempts, err);
 		sleep_ms(d);
 	}
@@ -307,17 +307,36 @@ static int open_part(const char *cache, const char *key, const char *url, char *
 	}
 }
 
+static int fetch_shown(const struct fetch_opts *o, const char *shown, char **path,
+                       char hex[65], struct ferr *e);
+
 int fetch_archive(const struct fetch_opts *o, char **path, char hex[65], struct ferr *e)
+{
+	static int curl_ready;
+	if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return ferr_set(e, "cannot initialise libcurl");
+	curl_ready = 1;
+	char *shown = url_redact(o->url);
+	if (!shown)
+		return ferr_set(e, "out of memory");
+	int r = fetch_shown(o, shown, path, hex, e);
+	free(shown);
+	return r;
+}
+
+/* fetch_shown is fetch_archive; shown is o->url as messages may print it. */
+static int fetch_shown(const struct fetch_opts *o, const char *shown, char **path,
+                       char hex[65], struct ferr *e)
 {
 	if (fetch_lib_init(e) != 0)
 		return -1;
 	*path = NULL;
 	if (o->sha256 && !sha256_hex_valid(o->sha256))
 		return ferr_set(e, "%s: sha256 '%s' is not 64 lowercase hex digits; fix the "
-		                "unit's sha256", o->url, o->sha256);
+		                "unit's sha256", shown, o->sha256);
 	if (!o->sha256 && o->paranoid)
 		return ferr_set(e, "%s: no sha256 given and --paranoid is on (CI=true); add "
-		                "sha256 = \"<hex>\" to the unit (sha256sum of the file)", o->url);
+		                "sha256 = \"<hex>\" to the unit (sha256sum of the file)", shown);
 	if (o->sha256) {
 		int r = cache_lookup(o->cache, o->sha256, path, e);
 		if (r != 0) {
@@ -332,7 +351,7 @@ int fetch_archive(const struct fetch_opts *o, char **path, char hex[65], struct 
 	else
 		sha256_buf(o->url, strlen(o->url), key);
 	char *part;
-	int fd = open_part(o->cache, key, o->url, &part, e);
+	int fd = open_part(o->cache, key, shown, &part, e);
 	if (fd < 0) {
 		free(part);
 		return -1;
@@ -357,16 +376,20 @@ int fetch_archive(const struct fetch_opts *o, char **path, char hex[65], struct 
 	size_t nurls = 1 + o->nmirrors;
 	for (size_t i = 0; i < nurls && ok != 0; i++) {
 		const char *url = i == 0 ? o->url : o->mirrors[i - 1];
+		char *su = url_redact(url);
+		const char *show_url = su ? su : "(url)";
 		if (i > 0)
-			fprintf(stderr, "  trying mirror %s\n", url);
+			fprintf(stderr, "  trying mirror %s\n", show_url);
 		else
-			fprintf(stderr, "Fetching %s\n", url);
-		/* A .part left by a killed run may be resumed, but if the result
-		 * is wrong, the old bytes get the blame: one fresh retry. */
-		int resumed = i == 0 && lseek(fd, 0, SEEK_END) > 0;
+			fprintf(stderr, "Fetching %s\n", show_url);
 		for (int pass = 0; pass < 2 && ok != 0; pass++) {
-			if (try_url(o, &x, url, err, sizeof err, show) != 0) {
-				appendf(first, sizeof first, "%s%s: %s", first[0] ? "; " : "", url, err);
+			/* Bytes already in the .part (a killed run, or an earlier URL
+			 * that failed midway) are resumed; if the result is wrong, the
+			 * old bytes get the blame: one fresh retry. */
+			int resumed = lseek(fd, 0, SEEK_END) > 0;
+			if (try_url(o, &x, url, show_url, err, sizeof err, show) != 0) {
+				appendf(first, sizeof first, "%s%s: %s", first[0] ? "; " : "",
+				        show_url, err);
 				break;
 			}
 			hashthread_finish(&x.ht, hex);
@@ -377,12 +400,13 @@ int fetch_archive(const struct fetch_opts *o, char **path, char hex[65], struct 
 			snprintf(err, sizeof err, "SHA-256 mismatch: expected %s, got %s",
 			         o->sha256, hex);
 			restart(&x);
-			if (!(resumed && pass == 0)) {
+			if (!resumed) {
 				appendf(first, sizeof first, "%s%s: %s", first[0] ? "; " : "",
-				        url, err);
+				        show_url, err);
 				break;
 			}
 		}
+		free(su);
 	}
 	hashthread_cancel(&x.ht);
 	if (ok != 0) {
@@ -394,7 +418,7 @@ int fetch_archive(const struct fetch_opts *o, char **path, char hex[65], struct 
 		close(fd);
 		free(part);
 		return ferr_set(e, "cannot fetch %s: %s (check the URL, sha256 and mirrors of "
-		                "the unit)", o->url, first);
+		                "the unit)", shown, first);
 	}
 	int r = install(part, fd, o->cache, hex, path, e);
 	if (r != 0)
@@ -402,6 +426,6 @@ int fetch_archive(const struct fetch_opts *o, char **path, char hex[65], struct 
 	close(fd);
 	free(part);
 	if (r == 0 && !o->sha256)
-		log_warn("%s has no sha256; add sha256 = \"%s\" to the unit", o->url, hex);
+		log_warn("%s has no sha256; add sha256 = \"%s\" to the unit", shown, hex);
 	return r;
 }

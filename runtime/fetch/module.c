@@ -8,6 +8,7 @@
 #include "lib/fsutil.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,9 +80,14 @@ int module_sync(const struct module_sync_opts *o, char out[GIT_HEX_LEN + 1], str
 	git_repository *repo = NULL;
 	git_commit *c = NULL;
 	int r = -1;
-	int fresh = open_or_clone(o, &repo, e);
-	if (fresh < 0)
+	int lock = lock_path(o->dest, e);
+	if (lock < 0)
 		return -1;
+	int fresh = open_or_clone(o, &repo, e);
+	if (fresh < 0) {
+		close(lock);
+		return -1;
+	}
 	/* An explicit sync always fetches: refs move, and a moved tag must be
 	 * seen here, not trusted. */
 	if (!fresh && gitrefs_fetch(repo, o->url, "refs/remotes/origin/",
@@ -136,6 +142,7 @@ int module_sync(const struct module_sync_opts *o, char out[GIT_HEX_LEN + 1], str
 out:
 	git_commit_free(c);
 	git_repository_free(repo);
+	close(lock);
 	return r;
 }
 
@@ -177,31 +184,55 @@ static int cmp_entry(const char *root, const git_tree_entry *te, void *payload)
 	return 0;
 }
 
-/* extra_files counts files the commit does not track (ignored ones too: a
- * .git/info/exclude entry must not hide a planted .star file). */
-static int extra_files(git_repository *repo, char *first, size_t n)
+/* The state of the walk looking for files the commit does not have. */
+static struct {
+	const char *dir;      /* the checkout */
+	git_tree *tree;       /* the pinned commit's tree */
+	char *first;          /* first extra path, for the message */
+	size_t n;             /* its buffer size */
+	int count;            /* extra files found */
+} xw;
+
+static int extra_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	git_status_options so;
-	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
-	so.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS
-	           | GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_RECURSE_IGNORED_DIRS;
-	git_status_list *list = NULL;
-	if (git_status_list_new(&list, repo, &so) != 0)
+	(void)st;
+	const char *rel = path + strlen(xw.dir);
+	while (*rel == '/')
+		rel++;
+	if (!*rel)
+		return FTW_CONTINUE;
+	if (flag == FTW_D && ftw->level == 1 && !strcmp(rel, ".git"))
+		return FTW_SKIP_SUBTREE;
+	git_tree_entry *te = NULL;
+	int known = git_tree_entry_bypath(&te, xw.tree, rel) == 0;
+	git_filemode_t mode = known ? git_tree_entry_filemode(te) : 0;
+	git_tree_entry_free(te);
+	if (flag == FTW_D || flag == FTW_DNR)
+		/* Inside a submodule the commit says nothing; extra directories
+		 * alone change nothing, their files are judged one by one. */
+		return mode == GIT_FILEMODE_COMMIT ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
+	if (!strcmp(rel, STATE_FILE) || (known && mode != GIT_FILEMODE_TREE
+	                                 && mode != GIT_FILEMODE_COMMIT))
+		return FTW_CONTINUE;
+	if (xw.count++ == 0)
+		snprintf(xw.first, xw.n, "%s", rel);
+	return FTW_CONTINUE;
+}
+
+/* extra_files counts files on disk that the commit does not track.  It
+ * walks the directory itself instead of asking git status, so neither
+ * .gitignore, .git/info/exclude nor a doctored index can hide a planted
+ * .star file. */
+static int extra_files(const char *dir, git_tree *tree, char *first, size_t n)
+{
+	xw.dir = dir;
+	xw.tree = tree;
+	xw.first = first;
+	xw.n = n;
+	xw.count = 0;
+	if (nftw(dir, extra_one, 32, FTW_PHYS | FTW_ACTIONRETVAL) != 0)
 		return -1;
-	int count = 0;
-	for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
-		const git_status_entry *s = git_status_byindex(list, i);
-		if (!(s->status & (GIT_STATUS_WT_NEW | GIT_STATUS_IGNORED)) || !s->index_to_workdir)
-			continue;
-		const char *p = s->index_to_workdir->new_file.path;
-		if (!p || strcmp(p, STATE_FILE) == 0)
-			continue;
-		if (count++ == 0)
-			snprintf(first, n, "%s", p);
-	}
-	git_status_list_free(list);
-	return count;
+	return xw.count;
 }
 
 int module_check(const char *dir, const char *commit, int allow_untracked,
@@ -261,9 +292,9 @@ int module_check(const char *dir, const char *commit, int allow_untracked,
 		goto out;
 	}
 	char extra[1024];
-	int n = allow_untracked ? 0 : extra_files(repo, extra, sizeof extra);
+	int n = allow_untracked ? 0 : extra_files(dir, tree, extra, sizeof extra);
 	if (n < 0) {
-		ferr_set(e, "module %s: cannot list files: %s", dir, git_errmsg());
+		ferr_set(e, "module %s: cannot list files: %s", dir, strerror(errno));
 		goto out;
 	}
 	if (n > 0) {

@@ -86,11 +86,25 @@ int unpack_source(const struct unpack_opts *o, char head[GIT_HEX_LEN + 1], struc
 		return ferr_set(e, "%s: sha256 '%s' is not 64 lowercase hex digits",
 		                o->archive, o->sha256);
 	const char *origin = o->archive ? o->archive : o->git_mirror;
-	char *parent = path_dirname(o->dest);
+	/* "src/" and "src" are one directory; ".", ".." or "/" never are a
+	 * unit's src/ (it is deleted and replaced as a whole). */
+	char *dest = strdup(o->dest);
+	size_t dl = dest ? strlen(dest) : 0;
+	while (dl > 1 && dest[dl - 1] == '/')
+		dest[--dl] = '\0';
+	const char *base = dest ? strrchr(dest, '/') : NULL;
+	base = base ? base + 1 : dest;
+	if (!dest || !*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		ferr_set(e, "unpack: --dest '%s' must name a directory to replace (e.g. "
+		         "build/<unit>/src)", o->dest);
+		free(dest);
+		return -1;
+	}
+	char *parent = path_dirname(dest);
 	char *tmp = NULL, *root = NULL, *final = NULL;
 	int r = -1;
 	if (!parent || mkdir_p(parent, 0755) != 0) {
-		ferr_set(e, "cannot create the parent of %s: %s", o->dest, strerror(errno));
+		ferr_set(e, "cannot create the parent of %s: %s", dest, strerror(errno));
 		goto out;
 	}
 	/* A sibling temp dir: same file system, so the final rename is atomic. */
@@ -105,10 +119,11 @@ int unpack_source(const struct unpack_opts *o, char head[GIT_HEX_LEN + 1], struc
 		ferr_set(e, "cannot create %s/root: %s", tmp, strerror(errno));
 		goto out;
 	}
+	char hex[SHA256_HEX_LEN + 1] = "";
 	if (o->archive && o->copy_as)
-		r = copy_file(o, root, e);
+		r = copy_file(o, root, hex, e);
 	else
-		r = o->archive ? extract_archive(o, root, e) : export_git(o, root, e);
+		r = o->archive ? extract_archive(o, root, hex, e) : export_git(o, root, e);
 	if (r != 0) {
 		r = -1;
 		goto out;
@@ -119,10 +134,11 @@ int unpack_source(const struct unpack_opts *o, char head[GIT_HEX_LEN + 1], struc
 		final = strdup(root);
 	if (tree_check_links(final, origin, e) != 0)
 		goto out;
+	/* The message names content, never paths: the same source gives the
+	 * same commit wherever the cache lives. */
 	char *msg = NULL;
 	if (o->archive)
-		r = asprintf(&msg, "upstream source\n\narchive: %s%s%s\n", origin,
-		             o->sha256 ? "\nsha256: " : "", o->sha256 ? o->sha256 : "");
+		r = asprintf(&msg, "upstream source\n\narchive sha256: %s\n", hex);
 	else
 		r = asprintf(&msg, "upstream source\n\ngit commit: %s\n", o->commit);
 	if (r < 0) {
@@ -136,12 +152,12 @@ int unpack_source(const struct unpack_opts *o, char head[GIT_HEX_LEN + 1], struc
 		goto out;
 	r = -1;
 	/* A fresh tree every time: stale files of an old version never survive. */
-	if (remove_tree(o->dest) != 0) {
-		ferr_set(e, "cannot remove the old %s: %s", o->dest, strerror(errno));
+	if (remove_tree(dest) != 0) {
+		ferr_set(e, "cannot remove the old %s: %s", dest, strerror(errno));
 		goto out;
 	}
-	if (rename(final, o->dest) != 0) {
-		ferr_set(e, "cannot move the new source tree to %s: %s", o->dest, strerror(errno));
+	if (rename(final, dest) != 0) {
+		ferr_set(e, "cannot move the new source tree to %s: %s", dest, strerror(errno));
 		goto out;
 	}
 	if (head)
@@ -154,5 +170,6 @@ out:
 	free(root);
 	free(tmp);
 	free(parent);
+	free(dest);
 	return r;
 }

@@ -3,6 +3,7 @@
  * order of the steps. */
 #include "image/assemble.h"
 #include "image/apkdb.h"
+#include "image/boot.h"
 #include "image/cpio.h"
 #include "image/ext4.h"
 #include "image/ids.h"
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,6 +86,13 @@ static const char *out_add(const char *final)
 	if (out.n == MAX_OUTPUTS)
 		return NULL;
 	char buf[4200];
+	char *dir = path_dirname(final);
+	int bad = !dir || mkdir_p(dir, 0755);
+	free(dir);
+	if (bad) {
+		log_errno("%s: cannot create its directory", final);
+		return NULL;
+	}
 	snprintf(buf, sizeof buf, "%s.tmp-%d", final, (int)getpid());
 	out.final[out.n] = strdup(final);
 	out.tmp[out.n] = strdup(buf);
@@ -112,60 +121,6 @@ static int path_plain(const char *spec, const char *what, const char *p)
 	return 0;
 }
 
-/* resolve follows symlinks inside the manifest (at most 16) so a kernel
- * path like boot/vmlinuz -> vmlinuz-6.6 finds the real file. */
-static const struct mentry *resolve(const struct manifest *m, const char *path,
-                                    char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", path);
-	for (int hops = 0; hops < 16; hops++) {
-		while (buf[0] == '/')
-			memmove(buf, buf + 1, strlen(buf));
-		const struct mentry *e = manifest_get(m, buf);
-		if (!e || e->deleted)
-			return NULL;
-		if (e->type == M_REG)
-			return e;
-		if (e->type == M_HARDLINK)
-			return manifest_get(m, e->link) ? e : NULL;
-		if (e->type != M_SYMLINK)
-			return NULL;
-		char next[4096];
-		if (e->link[0] == '/') {
-			snprintf(next, sizeof next, "%s", e->link);
-		} else {
-			const char *slash = strrchr(buf, '/');
-			snprintf(next, sizeof next, "%.*s%s%s", slash ? (int)(slash - buf) : 0,
-			         buf, slash ? "/" : "", e->link);
-		}
-		snprintf(buf, len, "%s", next);
-		if (!path_safe(buf[0] == '/' ? buf + 1 : buf))
-			return NULL;
-	}
-	return NULL;
-}
-
-static int copy_out(const char *src, const char *dst)
-{
-	int in = open(src, O_RDONLY | O_CLOEXEC), o = -1, rc = -1;
-	char buf[65536];
-	ssize_t n;
-	if (in < 0 || (o = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
-		goto done;
-	while ((n = read(in, buf, sizeof buf)) > 0)
-		if (write(o, buf, n) != n)
-			goto done;
-	rc = n < 0 ? -1 : fsync(o);
-done:
-	if (rc)
-		log_errno("cannot copy %s to %s", src, dst);
-	if (in >= 0)
-		close(in);
-	if (o >= 0 && close(o))
-		rc = -1;
-	return rc;
-}
-
 /* ctx is the state of one build. */
 struct ctx {
 	const struct image_spec *s;
@@ -177,6 +132,8 @@ struct ctx {
 	char *tmpdir;      /* <work>/tmp */
 	struct layout l;
 	const char *img;   /* temp name of the disk image */
+	char *kernel;      /* kernel path in the rootfs (spec or found) */
+	char *initrd;      /* initrd path in the rootfs, or NULL */
 };
 
 static void say(const struct ctx *c, const char *fmt, ...)
@@ -199,17 +156,26 @@ static void say(const struct ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int make_rootfs(struct ctx *c)
+static int open_packages(struct ctx *c)
 {
 	const struct image_spec *s = c->s;
 	if (pkgs_open(&c->pkgs, s->packages, s->npackages, s->key, s->arch))
 		return -1;
 	say(c, "verified %zu packages against %s", s->npackages, s->key);
+	return 0;
+}
+
+static int make_rootfs(struct ctx *c)
+{
+	const struct image_spec *s = c->s;
+	say(c, "staging in %s", c->stage_dir);
 	if (stage_open(&c->st, c->stage_dir, &c->m, c->pkgs, s->npackages))
 		return -1;
-	for (size_t i = 0; i < s->npackages; i++)
-		if (stage_package(&c->st, i))
-			return -1;
+	/* One unpacking thread per CPU (at most 4); YOE_IMAGE_JOBS overrides. */
+	const char *j = getenv("YOE_IMAGE_JOBS");
+	long cpus = j && *j ? atol(j) : sysconf(_SC_NPROCESSORS_ONLN);
+	if (stage_all(&c->st, cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus))
+		return -1;
 	if (apkdb_write(&c->st, s))
 		return -1;
 	return scripts_run(&c->st, s, c->tmpdir);
@@ -238,43 +204,6 @@ static const char *prefix_of(const struct partition *p)
 	return c;
 }
 
-static int kernel_file(const struct ctx *c, const char *path, char *host, size_t len,
-                       const char *what)
-{
-	char real[4096];
-	const struct mentry *e = resolve(&c->m, path, real, sizeof real);
-	if (!e) {
-		log_error("%s: [image] %s = %s: no such file in the rootfs (check the "
-		          "kernel package and the path)", c->s->path, what, path);
-		return -1;
-	}
-	snprintf(host, len, "%s/%s", c->stage_dir, e->path);
-	return 0;
-}
-
-static int write_syslinux_cfg(const struct ctx *c, const char *cfg, const char *kname,
-                              const char *iname)
-{
-	FILE *f = fopen(cfg, "w");
-	if (!f) {
-		log_errno("%s: cannot write", cfg);
-		return -1;
-	}
-	/* A serial console on the kernel command line (console=ttyS0,115200)
-	 * gets the boot loader's messages too. */
-	const char *con = c->s->cmdline ? strstr(c->s->cmdline, "console=ttyS") : NULL;
-	if (con) {
-		unsigned port = 0, baud = 115200;
-		sscanf(con, "console=ttyS%u,%u", &port, &baud);
-		fprintf(f, "SERIAL %u %u\n", port, baud);
-	}
-	fprintf(f, "DEFAULT yoe\nPROMPT 0\nTIMEOUT 0\n\nLABEL yoe\n  LINUX /%s\n", kname);
-	if (iname)
-		fprintf(f, "  INITRD /%s\n", iname);
-	fprintf(f, "  APPEND %s\n", c->s->cmdline ? c->s->cmdline : "");
-	return fclose(f);
-}
-
 static int build_vfat(struct ctx *c, size_t i, const char *what)
 {
 	const struct image_spec *s = c->s;
@@ -295,20 +224,20 @@ static int build_vfat(struct ctx *c, size_t i, const char *what)
 	char khost[4200], ihost[4200], *cfg = NULL;
 	int rc = -1;
 	if (s->boot == BOOT_SYSLINUX && i == boot_vfat(s)) {
-		const char *kname = strrchr(s->kernel, '/') ? strrchr(s->kernel, '/') + 1
-		                                             : s->kernel;
+		const char *kname = strrchr(c->kernel, '/') ? strrchr(c->kernel, '/') + 1
+		                                             : c->kernel;
 		const char *iname = NULL;
-		if (kernel_file(c, s->kernel, khost, sizeof khost, "kernel"))
+		if (boot_host_path(s, &c->m, c->stage_dir, c->kernel, "kernel", khost, sizeof khost))
 			return -1;
 		extras[j.nextras++] = (struct vfat_extra){khost, kname};
-		if (s->initrd) {
-			if (kernel_file(c, s->initrd, ihost, sizeof ihost, "initrd"))
+		if (c->initrd) {
+			if (boot_host_path(s, &c->m, c->stage_dir, c->initrd, "initrd", ihost, sizeof ihost))
 				return -1;
-			iname = strrchr(s->initrd, '/') ? strrchr(s->initrd, '/') + 1 : s->initrd;
+			iname = strrchr(c->initrd, '/') ? strrchr(c->initrd, '/') + 1 : c->initrd;
 			extras[j.nextras++] = (struct vfat_extra){ihost, iname};
 		}
 		cfg = path_join(c->tmpdir, "syslinux.cfg");
-		if (write_syslinux_cfg(c, cfg, kname, iname))
+		if (boot_syslinux_cfg(cfg, s->cmdline, kname, iname))
 			goto out;
 		extras[j.nextras++] = (struct vfat_extra){cfg, "syslinux.cfg"};
 		j.syslinux = 1;
@@ -473,16 +402,16 @@ static int direct_boot(struct ctx *c)
 {
 	const struct image_spec *s = c->s;
 	char host[4200];
-	if (kernel_file(c, s->kernel, host, sizeof host, "kernel"))
+	if (boot_host_path(s, &c->m, c->stage_dir, c->kernel, "kernel", host, sizeof host))
 		return -1;
 	const char *t = out_add(s->kernel_out);
-	if (!t || copy_out(host, t))
+	if (!t || boot_copy(host, t))
 		return -1;
-	if (s->initrd) {
-		if (kernel_file(c, s->initrd, host, sizeof host, "initrd"))
+	if (c->initrd) {
+		if (boot_host_path(s, &c->m, c->stage_dir, c->initrd, "initrd", host, sizeof host))
 			return -1;
 		t = out_add(s->initrd_out);
-		if (!t || copy_out(host, t))
+		if (!t || boot_copy(host, t))
 			return -1;
 	}
 	return 0;
@@ -500,10 +429,34 @@ static int check_paths(const struct image_spec *s)
 	return 0;
 }
 
+/* work_base picks the directory the staging tree goes in: $YOE_IMAGE_WORK
+ * if set; else /dev/shm when it has room for the tree twice over (a tmpfs
+ * spares the disk the writes, and the host filesystem's slow inode
+ * allocation next to many recently deleted files — which every rebuild's
+ * cleanup leaves); else beside the output. */
+static char *work_base(const struct ctx *c)
+{
+	const char *env = getenv("YOE_IMAGE_WORK");
+	if (env && *env)
+		return strdup(env);
+	uint64_t tree = 0;
+	for (size_t i = 0; i < c->s->npackages; i++) {
+		const char *v = apk_field_get(&c->pkgs[i].apk, "size");
+		tree += v ? strtoull(v, NULL, 10) : c->pkgs[i].apk.size * 4;
+	}
+	struct statvfs vfs;
+	if (statvfs("/dev/shm", &vfs) == 0 && access("/dev/shm", W_OK | X_OK) == 0 &&
+	    (uint64_t)vfs.f_bavail * vfs.f_frsize > 2 * tree + 256 * MIB)
+		return strdup("/dev/shm");
+	return path_dirname(c->s->output ? c->s->output : c->s->initramfs);
+}
+
 static int make_work(struct ctx *c)
 {
-	const char *base = c->s->output ? c->s->output : c->s->initramfs;
-	char *dir = path_dirname(base);
+	char *base = work_base(c);
+	/* Absolute, since bwrap and debugfs get paths inside it. */
+	char *dir = base && mkdir_p(base, 0755) == 0 ? realpath(base, NULL) : NULL;
+	free(base);
 	char name[600];
 	snprintf(name, sizeof name, ".%s.work-%d", c->s->name, (int)getpid());
 	out.work = dir ? path_join(dir, name) : NULL;
@@ -536,7 +489,8 @@ int image_assemble(const struct image_spec *s, const struct assemble_opts *o)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	if (check_paths(s) || make_work(&c) || make_rootfs(&c))
+	if (check_paths(s) || open_packages(&c) || make_work(&c) || make_rootfs(&c) ||
+	    boot_pick(s, &c.m, &c.kernel, &c.initrd))
 		goto done;
 	say(&c, "staged %zu packages, %zu paths", s->npackages, c.m.n);
 	if (s->nparts && make_disk(&c))
@@ -571,5 +525,7 @@ done:
 	layout_free(&c.l);
 	free(c.stage_dir);
 	free(c.tmpdir);
+	free(c.kernel);
+	free(c.initrd);
 	return rc;
 }

@@ -8,4 +8,4 @@ PROGRAMS += $(BIN)/image-assemble
 HELPERS += image-assemble
 $(BIN)/image-assemble: $(call objs,runtime/image/main.c) $(IMAGE_OBJS) $(APKLIB) $(RTLIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(sort $(IMAGE_LIBS)))
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(sort $(IMAGE_LIBS))) -pthread

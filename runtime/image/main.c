@@ -32,8 +32,9 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  -v, --verbose   say what is done\n"
-		"  --keep-work     keep the staging tree (.<name>.work-<pid>/ beside the\n"
-		"                  output) for inspection\n"
+		"  --keep-work     keep the work directory (.<name>.work-<pid>/ in\n"
+		"                  $YOE_IMAGE_WORK, else /dev/shm if roomy, else beside\n"
+		"                  the output) for inspection\n"
 		"  -h, --help      this text\n");
 }
 

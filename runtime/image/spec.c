@@ -355,8 +355,6 @@ static int validate(struct parse_ctx *c)
 	if (s->boot == BOOT_SYSLINUX && !vfats)
 		spec_err(c, "boot = syslinux needs a vfat partition for the loader "
 		         "(add [partition \"boot\"] type = vfat)");
-	if (s->boot != BOOT_NONE && !s->kernel)
-		spec_err(c, "[image] boot needs kernel = <path in rootfs> (e.g. boot/vmlinuz)");
 	if (!s->arch)
 		s->arch = strdup("x86_64");
 	if (!s->image_key)
@@ -381,7 +379,7 @@ static void default_outputs(struct image_spec *s)
 			snprintf(buf, sizeof buf, "%.*s.kernel", (int)n, base);
 			s->kernel_out = strdup(buf);
 		}
-		if (!s->initrd_out && s->initrd) {
+		if (!s->initrd_out) {
 			snprintf(buf, sizeof buf, "%.*s.initrd", (int)n, base);
 			s->initrd_out = strdup(buf);
 		}

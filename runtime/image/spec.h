@@ -69,8 +69,12 @@ struct image_spec {
 	enum boot_method boot;
 	enum table_type table;
 	char *cmdline;        /* kernel command line for syslinux.cfg */
-	char *kernel;         /* kernel path inside the rootfs (boot/vmlinuz) */
-	char *initrd;         /* initrd path inside the rootfs, or NULL */
+	char *kernel;         /* kernel path inside the rootfs, or NULL: the first
+	                         of boot/vmlinuz, boot/vmlinuz-*, boot/Image,
+	                         boot/Image-* (greatest name) found */
+	char *initrd;         /* initrd path inside the rootfs, or NULL: with an
+	                         automatic kernel, boot/initrd.img[-*] or
+	                         boot/initramfs[-*] when present */
 	char *kernel_out;     /* direct boot: where the kernel is copied */
 	char *initrd_out;     /* direct boot: where the initrd is copied */
 	char *initramfs;      /* write the rootfs as a gzip'd newc cpio here */

@@ -40,7 +40,7 @@ mode_t host_mode(enum mtype t, mode_t mode)
 
 static const char *pkgfile(const struct stage *st)
 {
-	return st->cur >= 0 ? st->pkgs[st->cur].apk.path : "image";
+	return st->cur >= 0 ? st->pkgs[st->cur].apk.path : st->root;
 }
 
 int stage_open(struct stage *st, const char *root, struct manifest *m,
@@ -49,6 +49,7 @@ int stage_open(struct stage *st, const char *root, struct manifest *m,
 	memset(st, 0, sizeof *st);
 	st->dirfd = -1;
 	st->rootfd = -1;
+	st->blobfd = -1;
 	st->cur = -1;
 	if (mkdir(root, 0755)) {
 		log_errno("%s: cannot create the staging directory", root);
@@ -73,11 +74,13 @@ void stage_close(struct stage *st)
 		close(st->dirfd);
 	if (st->rootfd >= 0)
 		close(st->rootfd);
+	if (st->blobfd >= 0)
+		close(st->blobfd);
 	free(st->dirpath);
 	free(st->root);
 	free(st->copybuf);
 	memset(st, 0, sizeof *st);
-	st->dirfd = st->rootfd = -1;
+	st->dirfd = st->rootfd = st->blobfd = -1;
 }
 
 /* open_parent returns an fd of the directory holding path (cached), creating
@@ -253,6 +256,13 @@ static int put_host(struct stage *st, const char *path, enum mtype type, mode_t 
 		goto fail;
 	switch (type) {
 	case M_REG:
+		if (st->blob && !r && !data) {
+			/* Unpacked already: move the content file into place. */
+			if (renameat(st->blobfd, st->blob, dfd, base) ||
+			    fchmodat(dfd, base, host_mode(M_REG, mode), 0))
+				goto fail;
+			return 0;
+		}
 		if (write_content(st, dfd, base, host_mode(M_REG, mode), r, data, len))
 			goto fail;
 		return 0;
@@ -299,10 +309,9 @@ static void record(struct stage *st, struct mentry *e, const struct apk_entry *a
 	e->deleted = 0;
 }
 
-static int on_entry(void *ctx, const struct apk_entry *a, struct apk_reader *r,
-                    struct apk_err *err)
+int stage_entry(struct stage *st, const struct apk_entry *a, struct apk_err *err)
 {
-	struct stage *st = ctx;
+	struct apk_reader *r = NULL;
 	const char *path = a->path;
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
@@ -312,7 +321,7 @@ static int on_entry(void *ctx, const struct apk_entry *a, struct apk_reader *r,
 		char *trim = strndup(path, plen - 1);
 		struct apk_entry copy = *a;
 		copy.path = trim;
-		int rc = trim ? on_entry(ctx, &copy, r, err) : -1;
+		int rc = trim ? stage_entry(st, &copy, err) : -1;
 		free(trim);
 		return rc;
 	}
@@ -349,21 +358,6 @@ static int on_entry(void *ctx, const struct apk_entry *a, struct apk_reader *r,
 	return 0;
 }
 
-int stage_package(struct stage *st, size_t i)
-{
-	struct apk_err err = {{0}};
-	st->cur = (int)i;
-	int rc = apk_data_foreach(&st->pkgs[i].apk, 1, on_entry, st, &err);
-	st->cur = -1;
-	if (rc) {
-		if (strcmp(err.msg, "file conflict (see above)") &&
-		    strncmp(err.msg, "cannot stage", 12))
-			log_error("%s", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
 static struct mentry *image_entry(struct stage *st, const char *path,
                                   enum mtype type, mode_t mode)
 {
@@ -387,6 +381,7 @@ int stage_file(struct stage *st, const char *path, const void *data, size_t len,
                mode_t mode)
 {
 	st->cur = -1;
+	st->blob = NULL;
 	struct mentry *e = image_entry(st, path, M_REG, mode);
 	if (!e || put_host(st, path, M_REG, mode, NULL, NULL, data, len))
 		return -1;

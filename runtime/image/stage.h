@@ -26,6 +26,8 @@ struct stage {
 	char *dirpath;         /* cached parent directory path ("" = root) */
 	int dirfd;             /* fd of dirpath, or -1 */
 	char *copybuf;         /* content copy buffer */
+	int blobfd;            /* directory of unpacked contents (unpack.c), or -1 */
+	const char *blob;      /* the current entry's content file in blobfd, or NULL */
 };
 
 /* stage_open creates root (must not exist yet) and opens it. */
@@ -34,10 +36,18 @@ int stage_open(struct stage *st, const char *root, struct manifest *m,
 /* stage_close closes fds; the tree stays (the caller removes it). */
 void stage_close(struct stage *st);
 
-/* stage_package unpacks package i, checking every file's SHA-1 as it goes.
- * A path claimed by an earlier package is an error unless one of the two
- * `replaces` the other.  -1 after a message naming the package file. */
-int stage_package(struct stage *st, size_t i);
+/* stage_all unpacks every package (unpack.c).  Data streams are inflated,
+ * and every file's SHA-1 checked, on up to `jobs` threads into private
+ * content files; then, one package after another in list order, each entry
+ * is applied to the tree: a path claimed by an earlier package is an error
+ * unless one of the two `replaces` the other, and a file's content is moved
+ * into place by rename.  -1 after a message naming the package file. */
+int stage_all(struct stage *st, int jobs);
+
+/* stage_entry applies one entry of package st->cur to the tree and the
+ * manifest; a regular file's content is the file st->blob in st->blobfd
+ * (renamed into place).  0, or -1 with err filled (or a message printed). */
+int stage_entry(struct stage *st, const struct apk_entry *a, struct apk_err *err);
 
 /* stage_file writes an image-made regular file (hostname, apk database),
  * replacing whatever a package put there; root:root, mode as given. */

@@ -2,7 +2,8 @@
  *
  * Order: resolve the sandbox (runtime, root, image, arch), record
  * `building`, truncate build.log, recreate destdir, assemble the sysroot,
- * run the steps (stopping at the first failure), then stage destdir and
+ * run the steps (stopping at the first failure), then give the owner rwx on
+ * every directory (recording destdir's original modes), stage destdir and
  * record the outcome.  Every failure ends in the same report: what failed,
  * the last 50 log lines, and where the whole log is. */
 #include "step/build.h"
@@ -34,6 +35,7 @@ struct run {
 	struct kvlist env;         /* step environment */
 	char *hide[4];             /* host paths hidden from host-root steps */
 	char *qemu_interp;         /* qemu-user interpreter to bind, or NULL */
+	char *dep_container;       /* rootfs dir / image id from a container dep */
 	int logfd;
 	struct build_record rec;
 };
@@ -50,12 +52,40 @@ static int binfmt_for(const char *arch, char **interp)
 	return ok;
 }
 
+/* container_from_deps finds the one build dep that is a container unit
+ * (container.id beside its stage path) and returns its rootfs dir (kind
+ * "rootfs") or image id (kind "image"), malloc'd; NULL if none or several. */
+static char *container_from_deps(const struct unit_spec *u, const char *kind)
+{
+	char *found = NULL;
+	int n = 0;
+	for (size_t i = 0; i < u->deps.n; i++) {
+		char *id = dep_container_id(u->deps.v[i].val);
+		size_t kl = strlen(kind);
+		if (id && !strncmp(id, kind, kl) && id[kl] == ' ') {
+			free(found);
+			char *dir = path_dirname(u->deps.v[i].val);
+			found = !strcmp(kind, "rootfs") ? path_join(dir, "rootfs") : xstrdup(id + kl + 1);
+			free(dir);
+			n++;
+		}
+		free(id);
+	}
+	if (n != 1) {
+		free(found);
+		return NULL;
+	}
+	return found;
+}
+
 /* task_sandbox fills sb for task t: container root or image, arch. */
 static int task_sandbox(struct run *r, const struct task *t, struct sandbox *sb, struct errbuf *e)
 {
 	const struct unit_spec *u = r->u;
 	const char *c = t->container ? t->container : u->container;
 	int host = !strcmp(c, "host");
+	free(r->dep_container);
+	r->dep_container = NULL;
 	memset(sb, 0, sizeof *sb);
 	sb->rt = r->rt;
 	sb->exe = r->exe;
@@ -74,6 +104,8 @@ static int task_sandbox(struct run *r, const struct task *t, struct sandbox *sb,
 	sb->platform_arch = (host && !u->ctr.present) || !strcmp(u->container_arch, "host") ? host_arch() : u->arch;
 	if (r->rt == RT_BWRAP) {
 		sb->rootfs = host ? "/" : t->container_rootfs ? t->container_rootfs : u->container_rootfs;
+		if (!sb->rootfs && (r->dep_container = container_from_deps(u, "rootfs")))
+			sb->rootfs = r->dep_container;
 		if (!sb->rootfs)
 			return errf(e, "unit '%s' task '%s': container '%s' has no unpacked rootfs for bwrap; "
 			            "make it a container unit with a rootfs tarball (container_rootfs in %s), or use --runtime=podman/docker",
@@ -92,6 +124,8 @@ static int task_sandbox(struct run *r, const struct task *t, struct sandbox *sb,
 		sb->image = t->container_image ? t->container_image : u->container_image;
 		if (!sb->image && (strchr(c, ':') || strchr(c, '/')))
 			sb->image = c;  /* an external image reference */
+		if (!sb->image && (r->dep_container = container_from_deps(u, "image")))
+			sb->image = r->dep_container;  /* the exact image id it built */
 	}
 	return 0;
 }
@@ -150,6 +184,7 @@ static void cleanup(struct run *r)
 	free(r->json);
 	free(r->exe);
 	free(r->qemu_interp);
+	free(r->dep_container);
 	kv_free(&r->env);
 	for (size_t i = 0; r->hide[i]; i++)
 		free(r->hide[i]);
@@ -221,6 +256,11 @@ static int finish(struct run *r, const char *status, const char *msg, int code)
 	clock_gettime(CLOCK_REALTIME, &r->rec.finished);
 	r->rec.status = status;
 	r->rec.error = msg;
+	/* whatever modes the steps left, the owner can delete the trees (a
+	 * successful build did destdir before staging, recording its modes) */
+	if (strcmp(status, "complete"))
+		tree_unlock(r->destdir, NULL, &e);
+	tree_unlock(r->src, NULL, &e);
 	/* sysroot/ and stage/ are hard links to files counted elsewhere */
 	static const char *const links[] = {"sysroot", "stage", "stage.tmp", NULL};
 	r->rec.installed_bytes = tree_size(r->destdir, NULL);
@@ -315,6 +355,14 @@ static int run_steps(struct run *r, struct errbuf *e, int *code)
 	return 0;
 }
 
+static int unlock_destdir(struct run *r, struct errbuf *e)
+{
+	char *modes = path_join(r->u->dir, "destdir.modes");
+	int rc = tree_unlock(r->destdir, modes, e);
+	free(modes);
+	return rc;
+}
+
 static int assemble(struct run *r, struct errbuf *e)
 {
 	int reused = 0;
@@ -357,7 +405,7 @@ int build_unit(const struct unit_spec *u, const struct build_opts *o)
 		cache_ok &= mkdir_p(u->cache.v[i].val, 0755) == 0;
 	if (!cache_ok) {
 		code = finish(&r, "failed", "cannot create the unit's [cache] directories (check the paths in the spec)", 1);
-	} else if (mkdir_p(r.src, 0755) != 0 || rm_rf(r.destdir) != 0 || mkdir_p(r.destdir, 0755) != 0) {
+	} else if (mkdir_p(r.src, 0755) != 0 || tree_remove(r.destdir) != 0 || mkdir_p(r.destdir, 0755) != 0) {
 		code = finish(&r, "failed", "cannot create src/ and destdir/ in the unit directory (check its permissions)", 1);
 	} else if (assemble(&r, &e) != 0) {
 		code = finish(&r, "failed", e.msg, 1);
@@ -366,7 +414,7 @@ int build_unit(const struct unit_spec *u, const struct build_opts *o)
 	} else if (u->ctr.present) {
 		blog_printf(r.logfd, "==> complete\n");  /* a container has no stage */
 		code = finish(&r, "complete", NULL, 0);
-	} else if (blog_printf(r.logfd, "==> stage\n"), tree_link(r.destdir, r.stage, &e) != 0) {
+	} else if (blog_printf(r.logfd, "==> stage\n"), unlock_destdir(&r, &e) != 0 || tree_link(r.destdir, r.stage, &e) != 0) {
 		code = finish(&r, "failed", e.msg, 1);
 	} else {
 		blog_printf(r.logfd, "==> complete\n");

@@ -104,6 +104,23 @@ static void add_hides(const struct sandbox *sb, struct strvec *a)
 	}
 }
 
+void bwrap_resolver(const char *resolv, struct strvec *a)
+{
+	char rp[PATH_MAX], top[NAME_MAX + 1];
+	if (!realpath(resolv, rp) || rp[0] != '/')
+		return;
+	size_t l = strcspn(rp + 1, "/");
+	if (l > NAME_MAX || rp[1 + l] != '/')
+		return;
+	memcpy(top, rp + 1, l);
+	top[l] = '\0';
+	if (in(host_dirs, top))
+		return;  /* already visible */
+	sv_push(a, "--ro-bind");
+	sv_push(a, rp);
+	sv_push(a, rp);
+}
+
 int bwrap_argv(const struct sandbox *sb, const char *script, struct strvec *a, struct errbuf *e)
 {
 	sv_push(a, sb->exe);
@@ -140,6 +157,8 @@ int bwrap_argv(const struct sandbox *sb, const char *script, struct strvec *a, s
 	};
 	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
 		sv_push(a, m[i]);
+	if (sb->network && !sb->rootfs_rw && !strcmp(sb->rootfs, "/"))
+		bwrap_resolver("/etc/resolv.conf", a);
 	if (sb->qemu_interp) {  /* the kernel opens it inside the sandbox */
 		sv_push(a, "--ro-bind");
 		sv_push(a, sb->qemu_interp);

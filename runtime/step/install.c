@@ -152,7 +152,7 @@ out:
  * files_dir (`..`, absolute paths, symlinks pointing out). */
 static char *read_src(const struct unit_spec *u, const char *src, size_t *len, struct errbuf *e)
 {
-	if (!u->files_dir) {
+	if (!u->files_dir || !*u->files_dir) {
 		errf(e, "install source '%s': the unit has no files_dir in %s ([unit] files_dir = <dir next to the .star file>)", src, u->path);
 		return NULL;
 	}

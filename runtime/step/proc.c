@@ -18,7 +18,7 @@ static void on_alarm(int sig)
 {
 	(void)sig;
 	if (child > 0)
-		kill(child, SIGKILL);
+		kill(-child, SIGKILL);
 }
 
 static void on_term(int sig)
@@ -26,7 +26,7 @@ static void on_term(int sig)
 	int saved = errno;
 	got_signal = sig;
 	if (child > 0) {
-		kill(child, soft_kill ? SIGTERM : SIGKILL);
+		kill(-child, soft_kill ? SIGTERM : SIGKILL);  /* its whole group */
 		if (soft_kill)
 			alarm(5);
 	}
@@ -61,6 +61,7 @@ int proc_run(char *const argv[], int logfd, int soft, struct errbuf *e)
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGALRM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
+		setpgid(0, 0);  /* a group of its own: signals reach all it spawns */
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
@@ -77,11 +78,12 @@ int proc_run(char *const argv[], int logfd, int soft, struct errbuf *e)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return errf(e, "cannot start %s: %s", argv[0], strerror(errno));
 	}
+	setpgid(pid, pid);  /* also here, so no signal can race the child's */
 	soft_kill = soft;
 	child = pid;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (got_signal)  /* arrived before child was set */
-		kill(pid, soft ? SIGTERM : SIGKILL);
+		kill(-pid, soft ? SIGTERM : SIGKILL);
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;

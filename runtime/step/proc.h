@@ -5,8 +5,10 @@
  * --die-with-parent, so killing bwrap makes the kernel kill every process
  * of the step: nothing survives a Ctrl-C or ninja's SIGTERM.  The child is
  * also bound to container-step with PR_SET_PDEATHSIG, so even a SIGKILL of
- * container-step tears the sandbox down.  podman/docker clients get SIGTERM
- * first (they forward it to the container's init) and SIGKILL 5 s later. */
+ * container-step tears the sandbox down.  The child runs in a process group
+ * of its own and signals go to the whole group, so helpers an engine client
+ * spawns end too.  podman/docker clients get SIGTERM first (they forward it
+ * to the container's init) and SIGKILL 5 s later. */
 #ifndef YOE_STEP_PROC_H
 #define YOE_STEP_PROC_H
 

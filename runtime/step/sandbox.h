@@ -47,6 +47,11 @@ struct sandbox {
 int sandbox_argv(const struct sandbox *sb, const char *script, struct strvec *argv, struct errbuf *e);
 
 int bwrap_argv(const struct sandbox *sb, const char *script, struct strvec *argv, struct errbuf *e);
+/* bwrap_resolver adds, for a network step on the host root, a read-only
+ * bind of the file resolv (normally /etc/resolv.conf) points to when that
+ * lies outside the bound system directories (systemd-resolved's file under
+ * /run), so DNS works; nothing else of that directory becomes visible. */
+void bwrap_resolver(const char *resolv, struct strvec *argv);
 int oci_argv(const struct sandbox *sb, const char *script, struct strvec *argv, struct errbuf *e);
 
 /* runtime_name is "bwrap", "podman" or "docker". */

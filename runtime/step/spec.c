@@ -343,6 +343,15 @@ static int handle(void *user, const char *section, const char *name, const char 
 	return r;
 }
 
+/* has_dotdot: some path component is "..". */
+static int has_dotdot(const char *p)
+{
+	for (const char *s = p; (s = strstr(s, "..")); s += 2)
+		if ((s == p || s[-1] == '/') && (s[2] == '/' || s[2] == '\0'))
+			return 1;
+	return 0;
+}
+
 /* absolutize makes *p absolute against base (in place). */
 static void absolutize(char **p, const char *base)
 {
@@ -412,8 +421,12 @@ int spec_load(const char *path, struct unit_spec *u, struct errbuf *e)
 	for (size_t i = 0; i < u->deps.n; i++)
 		absolutize(&u->deps.v[i].val, u->project_dir);
 	for (size_t i = 0; i < u->cache.n; i++) {
-		if (u->cache.v[i].key[0] != '/')
-			return errf(e, "%s: error: [cache] key '%s' must be an absolute path inside the sandbox", path, u->cache.v[i].key);
+		const struct kv *c = &u->cache.v[i];
+		if (c->key[0] != '/' || !strcmp(c->key, "/") || has_dotdot(c->key))
+			return errf(e, "%s: error: [cache] key '%s' must be an absolute path inside the sandbox, not / and without '..'", path, c->key);
+		if (has_dotdot(c->val))
+			return errf(e, "%s: error: [cache] %s = %s: the cache directory may not contain '..' (it would mount a host directory outside the unit's cache into the sandbox)",
+			            path, c->key, c->val);
 		absolutize(&u->cache.v[i].val, u->project_dir);
 	}
 	for (size_t i = 0; i < u->ntasks; i++)

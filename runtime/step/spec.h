@@ -3,7 +3,7 @@
  *
  * The format is documented in docs/step.md.  In short: sections [unit],
  * [env], [vars], [deps], [cache] and one [task NAME] per task in build
- * order; values use backslash escapes (\n \t \\ \; \# \s \xHH) so any
+ * order (or [container] for a container unit); values use backslash escapes (\n \t \\ \; \# \s \xHH) so any
  * shell text fits on one line, and `key+ = more` continues the previous
  * value for lines longer than inih's 200-byte buffer.  Nothing in the spec
  * names the sandbox runtime: that is a machine-local choice (runtime.h).

@@ -163,6 +163,27 @@ static int merge_dir(struct merge *m, const char *rel, int fresh)
 	return rc;
 }
 
+char *dep_container_id(const char *stage)
+{
+	char *dir = path_dirname(stage), *idp = path_join(dir, "container.id");
+	char *id = read_file(idp, NULL);
+	free(dir);
+	free(idp);
+	if (id)
+		id[strcspn(id, "\n")] = '\0';
+	return id;
+}
+
+int dep_is_container(const char *stage)
+{
+	struct stat st;
+	if (stat(stage, &st) == 0)
+		return 0;
+	char *id = dep_container_id(stage);
+	free(id);
+	return id != NULL;
+}
+
 /* deps_manifest describes the deps' stage directories.  A stage is only
  * ever replaced whole (tree_link renames a new directory into place), so
  * the same device, inode and ctime mean the same content. */
@@ -202,6 +223,8 @@ int sysroot_assemble(const struct kvlist *deps, const char *sysroot, struct errb
 		goto out;
 	}
 	for (size_t i = 0; i < deps->n; i++) {
+		if (dep_is_container(deps->v[i].val))
+			continue;  /* a container dep has no stage; it is the step's root */
 		if (stat(deps->v[i].val, &st) != 0 || !S_ISDIR(st.st_mode)) {
 			errf(e, "dependency '%s': staged tree %s is missing; build '%s' first (ninja orders this when build.ninja is current: rerun `yoe gen`)",
 			     deps->v[i].key, deps->v[i].val, deps->v[i].key);
@@ -268,3 +291,63 @@ static long long size_rec(const char *dir, const char *const *skip)
 }
 
 long long tree_size(const char *dir, const char *const *skip) { return size_rec(dir, skip); }
+
+/* unlock gives the owner rwx on every directory under root/rel (in sorted
+ * order), appending "MODE rel" to log for each one changed.  Symlinks are
+ * not followed. */
+static void unlock(const char *root, const char *rel, struct strvec *log)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	if (snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel) >= (int)sizeof dir ||
+	    lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return;
+	if ((st.st_mode & 0700) != 0700) {
+		if (log)
+			sv_pushf(log, "%04o %s", (unsigned)(st.st_mode & 07777), *rel ? rel : ".");
+		chmod(dir, (st.st_mode & 07777) | 0700);
+	}
+	struct dirent **ents = NULL;
+	int n = scandir(dir, &ents, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		char p[PATH_MAX];
+		if (ents[i]->d_type != DT_DIR && ents[i]->d_type != DT_UNKNOWN) {
+			free(ents[i]);
+			continue;
+		}
+		if (strcmp(ents[i]->d_name, ".") && strcmp(ents[i]->d_name, "..") &&
+		    snprintf(p, sizeof p, "%s%s%s", rel, *rel ? "/" : "", ents[i]->d_name) < (int)sizeof p)
+			unlock(root, p, log);
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+int tree_remove(const char *dir)
+{
+	if (rm_rf(dir) == 0)
+		return 0;
+	unlock(dir, "", NULL);
+	return rm_rf(dir);
+}
+
+int tree_unlock(const char *dir, const char *modes_file, struct errbuf *e)
+{
+	struct strvec log = {0};
+	unlock(dir, "", modes_file ? &log : NULL);
+	int rc = 0;
+	if (modes_file) {
+		size_t len = 0;
+		for (size_t i = 0; i < log.n; i++)
+			len += strlen(log.v[i]) + 1;
+		char *text = xrealloc(NULL, len + 1), *o = text;
+		for (size_t i = 0; i < log.n; i++)
+			o += sprintf(o, "%s\n", log.v[i]);
+		*o = '\0';
+		if (log.n ? write_file_if_changed(modes_file, text, len, 0644) < 0 : (unlink(modes_file) != 0 && errno != ENOENT))
+			rc = errf(e, "%s: cannot write: %s", modes_file, strerror(errno));
+		free(text);
+	}
+	sv_free(&log);
+	return rc;
+}

@@ -12,6 +12,8 @@ Path prefixes choose the behaviour (NAME is a file under DIR):
   /drop/NAME             first request: full Content-Length, half the body,
                          then the connection closes; later requests: the file
   /norange/NAME          like /drop, but every request ignores Range (200)
+  /garbage/NAME          always: full Content-Length, half the size in
+                         wrong bytes, then the connection closes
   /reset/NAME            first request: close without any reply; then the file
   /trickle/NAME          first request: one byte every 0.3 s; then the file
   /badlen-long/NAME      Content-Length 100 more than the body, then close
@@ -138,6 +140,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_file(path)
         elif kind == "norange":
             self.send_file(path, limit=size // 2 if n == 1 else None, ranges=False)
+        elif kind == "garbage":
+            self.send_response(200)
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            self.wfile.write(b"x" * (size // 2))
         elif kind == "reset":
             if n == 1:
                 self.close_connection = True

@@ -235,6 +235,21 @@ TEST(cache_lookup_rehashes)
 	free(p);
 }
 
+TEST(url_redact_hides_passwords)
+{
+	char *r;
+	CHECK_STR(r = url_redact("https://u:secret@host/x?a=b@c"), "https://u:***@host/x?a=b@c");
+	free(r);
+	CHECK_STR(r = url_redact("https://u:p@h/"), "https://u:***@h/");
+	free(r);
+	CHECK_STR(r = url_redact("https://user@host/x"), "https://user@host/x");
+	free(r);
+	CHECK_STR(r = url_redact("https://host/a:b@c"), "https://host/a:b@c");
+	free(r);
+	CHECK_STR(r = url_redact("/local/path"), "/local/path");
+	free(r);
+}
+
 /* --- entry names --------------------------------------------------------- */
 
 TEST(clean_path)

@@ -14,6 +14,9 @@ NPKG=${BENCH_PACKAGES:-200} MIB=${BENCH_MIB:-500}
 T=$(mktemp -d /tmp/yoe-image-bench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 now() { date +%s.%N; }
+# Private copies: a rebuild of bin/ while we run must not break us.
+cp "$BIN/apk-sign" "$BIN/image-assemble" "$T/" || exit 1
+BIN=$T
 "$BIN/apk-sign" keygen "$T/keys/bench.rsa" >/dev/null 2>&1 || { echo "keygen failed"; exit 1; }
 
 echo "making $NPKG packages, ~$MIB MiB of files ..."
@@ -89,4 +92,22 @@ dn=$(sed -n 's/.*\[\([0-9.]*\)s\] done.*/\1/p' "$T/log")
 awk -v s="$st" -v e="$dn" -v c="$t2" -v d="$t3" 'BEGIN {
   printf "unpack+verify phase:  %6.2f s wall\n", s
   printf "filesystem phase:     %6.2f s wall, ratio to mke2fs -d %.2f\n", e - s, (e - s) / (d - c) }'
+WBASE=$(dirname "$WORK")
 rm -rf "$WORK"
+
+# A fairer baseline: what a root-run pipeline does, `tar -xzf` of every
+# package into a tree (inflate, no signature or checksum checks, ownership
+# applied by nobody) followed by mke2fs -d, with its tree where ours was.
+TT=$WBASE/.bench-tartree-$$
+trap 'rm -rf "$T" "$TT"' EXIT
+mkdir -p "$TT"
+t4=$(now)
+/usr/bin/time -f "%U %S" -o "$T/cpu3" sh -c '
+  for p in "$1"/p*.apk; do tar -xzf "$p" -C "$2" 2>/dev/null; done
+  truncate -s 1G "$1/tar.img"
+  mke2fs -q -F -t ext4 -d "$2" "$1/tar.img" >/dev/null 2>&1' sh "$T" "$TT"
+t5=$(now)
+awk -v a="$t0" -v b="$t1" -v c="$t4" -v d="$t5" -v c1="$(cat "$T/cpu1")" -v c3="$(cat "$T/cpu3")" 'BEGIN {
+  split(c1, x, " "); split(c3, y, " "); p = x[1] + x[2]; q = y[1] + y[2]
+  printf "tar -xzf + mke2fs -d: %6.2f s wall, %6.2f s cpu\n", d - c, q
+  printf "ratio to that:        %6.2f wall,   %6.2f cpu\n", (b - a) / (d - c), p / q }'

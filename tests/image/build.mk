@@ -6,4 +6,4 @@ SCRIPT_TESTS += tests/image/test-image.sh
 BENCHES += tests/image/bench-image.sh
 $(BIN)/test-image: $(call objs,tests/image/test_image.c) $(IMAGE_OBJS) $(APKLIB) $(TEST_OBJ) $(RTLIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(sort $(IMAGE_LIBS)))
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(sort $(IMAGE_LIBS))) -pthread

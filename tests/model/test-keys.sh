@@ -8,7 +8,8 @@ P=$T_TMP/p
 cp -r "$T_TOP/tests/model/fixtures/realistic" "$P"
 C=$P/modules/core
 
-snap() { "$YOE" -C "$P" query --json | jq -r '.[] | "\(.name) \(.key)"' | sort; }
+# snap: "name key" per unit (one JSON object per line; key is the last field)
+snap() { "$YOE" -C "$P" query --json | sed -n 's/^{"name":"\([^"]*\)".*"key":"\([0-9a-f]*\)"}.*$/\1 \2/p' | sort; }
 # changed DESC WANT — compare with the previous snapshot
 prev=$(snap)
 changed() {

@@ -259,3 +259,66 @@ TEST(json_strings_like_go)
 	CHECK_STR(b.data, "0.1");
 	buf_free(&b);
 }
+
+TEST(distro_views_pick_the_tagged_provider)
+{
+	struct yoe_project *p = proj();
+	struct yoe_unit *musl = mk(p, "toolchain-musl", "alpine", 1, "alpine"),
+	                *deb = mk(p, "toolchain-debian", "debian", 2, "debian"),
+	                *generic = mk(p, "toolchain-any", "core", 3, "");
+	add(&musl->provides, "toolchain");
+	add(&deb->provides, "toolchain");
+	add(&generic->provides, "cc");
+	yoe_register(p, musl), yoe_register(p, deb), yoe_register(p, generic);
+	yoe_build_provides(p);
+	CHECK_INT(p->warnings.n, 0); /* different distros never clash */
+	CHECK(yoe_lookup(p, "toolchain", "alpine") == musl);
+	CHECK(yoe_lookup(p, "toolchain", "debian") == deb);
+	CHECK(yoe_lookup(p, "cc", "debian") == generic);
+	/* the global table answers for a distro with no tagged provider */
+	CHECK_STR(yoe_provider(p, "toolchain", "ubuntu"), "toolchain-debian"); /* first by name */
+	CHECK(yoe_lookup(p, "toolchain", "ubuntu") == NULL); /* …but it is not visible there */
+	/* a unit tagged for the distro beats a provider of the same name */
+	struct yoe_unit *tc = mk(p, "toolchain", "debian", 2, "debian");
+	yoe_register(p, tc);
+	CHECK(yoe_lookup(p, "toolchain", "debian") == tc);
+	yoe_project_free(p);
+}
+
+TEST(dag_orders_deps_first_and_keys_containers)
+{
+	struct yoe_project *p = proj();
+	struct yoe_unit *c = mk(p, "ctr", "", 1, ""), *lib = mk(p, "lib", "", 1, ""), *app = mk(p, "app", "", 1, ""),
+	                *rt = mk(p, "rt", "", 1, "");
+	c->class = "container";
+	lib->container = "ctr";
+	add(&app->deps, "lib");
+	add(&lib->runtime_deps, "rt");
+	app->container = "alpine:3.21"; /* an image reference is no edge */
+	yoe_register(p, app), yoe_register(p, lib), yoe_register(p, c), yoe_register(p, rt);
+	struct yoe_dag g;
+	CHECK_INT(yoe_dag_build(p, "", true, &g), 0);
+	CHECK_INT(g.n, 4);
+	const char *order[4];
+	for (size_t i = 0; i < g.n && i < 4; i++)
+		order[i] = g.nodes[i]->name;
+	CHECK_STR(order[0], "ctr");
+	CHECK_STR(order[1], "lib");
+	CHECK_STR(order[2], "rt");
+	CHECK_STR(order[3], "app");
+	/* app needs lib and, to link against it, lib's runtime deps */
+	int ia = yoe_dag_find(&g, "app");
+	CHECK_INT(g.nedges[ia], 2);
+	CHECK_STR(g.nodes[g.edges[ia][0]]->name, "lib");
+	CHECK_STR(g.nodes[g.edges[ia][1]]->name, "rt");
+	int il = yoe_dag_find(&g, "lib");
+	CHECK_INT(g.nedges[il], 1); /* its container */
+	CHECK_INT(g.nruntime[il], 1);
+	CHECK_INT(yoe_compute_keys(p, &g), 0);
+	char *t = yoe_key_text(p, &g, (size_t)il);
+	CHECK(strstr(t, "container_key=64:") != NULL);
+	CHECK(strstr(t, "\nctr=64:") != NULL);
+	free(t);
+	yoe_dag_free(&g);
+	yoe_project_free(p);
+}

@@ -110,6 +110,23 @@ HOME=$H "$CS" $d/unit.ini >"$T_TMP/out" 2>&1
 check_eq "[$who] network = True control reaches the loopback server" "$?" 0
 check_contains "[$who] control read the server" "$(cat $d/build.log)" "hello from the host"
 
+# Control: an ordinary build works in the same sandbox, as this user: it
+# compiles and runs a C program, and ssh/TLS private dirs are empty.
+d=build/demo/compile.x86_64; mkdir -p $d/src
+printf 'int main(void) { return 0; }\n' > $d/src/m.c
+printf '[unit]\nname = compile\narch = x86_64\n[task t]\nstep = cc -o m m.c && ./m && install -D m $DESTDIR/usr/bin/m\nstep = test -z "$(ls -A /etc/ssh 2>/dev/null)$(ls -A /etc/ssl/private 2>/dev/null)"\n' > $d/unit.ini
+HOME=$H "$CS" $d/unit.ini >"$T_TMP/out" 2>&1
+rc=$?; check_eq "[$who] control: a normal build compiles and runs in the sandbox" "$rc" 0; [ $rc = 0 ] || cat "$T_TMP/out"
+check "[$who] control: output staged" test -x $d/stage/usr/bin/m
+
+# Row 11: a step that locks a directory (mode 000) in destdir cannot make
+# the next build, or the owner's cleanup, fail.
+d=build/demo/locker.x86_64; mkdir -p $d
+printf '[unit]\nname = locker\narch = x86_64\n[task t]\nstep = mkdir -p $DESTDIR/locked/deep && touch $DESTDIR/locked/deep/f && chmod 000 $DESTDIR/locked/deep $DESTDIR/locked\n' > $d/unit.ini
+HOME=$H "$CS" $d/unit.ini >"$T_TMP/out" 2>&1
+HOME=$H "$CS" $d/unit.ini >"$T_TMP/out" 2>&1
+rc=$?; check_eq "[$who] rebuild after a step locked a destdir directory" "$rc" 0; [ $rc = 0 ] || cat "$T_TMP/out"
+
 # Row 11: everything the builds left behind belongs to the invoking user and
 # goes away with a plain rm -rf.
 check_eq "[$who] no foreign-owned files in build/" "$(find "$P/build" ! -uid "$(id -u)" | wc -l)" 0

@@ -323,6 +323,25 @@ static const char *class_for(char c, bool in_bracket)
 	return NULL;
 }
 
+/* go_regex_error reports a pattern Go's regexp package rejects. */
+static int go_regex_error(int code, const char *msg, char *errbuf, size_t errlen)
+{
+	if (errbuf && errlen)
+		snprintf(errbuf, errlen, "%s", msg);
+	return code;
+}
+
+/* interval_ok: the counts of "{n}", "{n,}" or "{n,m}" (s just after '{')
+ * are at most 1000, as Go requires. */
+static bool interval_ok(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10), m = n;
+	if (*end == ',' && isdigit((unsigned char)end[1]))
+		m = strtol(end + 1, &end, 10);
+	return n <= 1000 && m <= 1000 && n <= m;
+}
+
 int go_regex_compile(regex_t *re, const char *pat, char *errbuf, size_t errlen)
 {
 	struct sbuf b = {0};
@@ -332,8 +351,13 @@ int go_regex_compile(regex_t *re, const char *pat, char *errbuf, size_t errlen)
 		flags |= REG_ICASE;
 		pat += 4;
 	}
+	/* What the last item was, to reject what Go rejects: a repetition
+	 * operator with nothing to repeat or applied to another one ("a**",
+	 * "a++": glibc accepts those and can take exponential time on them). */
+	enum { NOTHING, ATOM, REPEAT } last = NOTHING;
 	bool in_bracket = false;
-	for (const char *s = pat; *s; s++) {
+	int rc = 0;
+	for (const char *s = pat; *s && rc == 0; s++) {
 		char c = *s;
 		if (in_bracket) {
 			if (c == ']') {
@@ -355,6 +379,31 @@ int go_regex_compile(regex_t *re, const char *pat, char *errbuf, size_t errlen)
 			}
 			continue;
 		}
+		bool repeat = c == '*' || c == '+' || c == '?' || (c == '{' && is_interval(s + 1));
+		if (repeat) {
+			if (last != ATOM) {
+				rc = go_regex_error(REG_BADRPT, last == REPEAT ? "invalid nested repetition operator"
+				                                               : "missing argument to repetition operator",
+				                    errbuf, errlen);
+				break;
+			}
+			last = REPEAT;
+			if (c == '{') {
+				if (!interval_ok(s + 1)) {
+					rc = go_regex_error(REG_BADBR, "invalid repeat count", errbuf, errlen);
+					break;
+				}
+				const char *e = strchr(s, '}');
+				sb_add(&b, s, (size_t)(e - s + 1));
+				s = e;
+			} else {
+				sb_addc(&b, c);
+			}
+			if (s[1] == '?')
+				s++;  /* lazy quantifier: same match/no-match answer */
+			continue;
+		}
+		last = ATOM;
 		switch (c) {
 		case '[':
 			in_bracket = true;
@@ -366,7 +415,8 @@ int go_regex_compile(regex_t *re, const char *pat, char *errbuf, size_t errlen)
 			break;
 		case '\\':
 			if (!s[1]) {
-				sb_adds(&b, "\\\\");
+				rc = go_regex_error(REG_EESCAPE, "trailing backslash at end of expression",
+				                    errbuf, errlen);
 				break;
 			}
 			s++;
@@ -396,22 +446,14 @@ int go_regex_compile(regex_t *re, const char *pat, char *errbuf, size_t errlen)
 			sb_addc(&b, c);
 			if (s[1] == '?' && s[2] == ':')
 				s += 2;
+			last = NOTHING;
 			break;
-		case '*': case '+': case '?':
+		case '|':
 			sb_addc(&b, c);
-			if (s[1] == '?')
-				s++;  /* lazy quantifier: same match/no-match answer */
+			last = NOTHING;
 			break;
 		case '{':
-			if (is_interval(s + 1)) {
-				const char *e = strchr(s, '}');
-				sb_add(&b, s, (size_t)(e - s + 1));
-				s = e;
-				if (s[1] == '?')
-					s++;
-			} else {
-				sb_adds(&b, "\\{");
-			}
+			sb_adds(&b, "\\{");
 			break;
 		case '}':
 			sb_adds(&b, "\\}");
@@ -420,9 +462,11 @@ int go_regex_compile(regex_t *re, const char *pat, char *errbuf, size_t errlen)
 			sb_addc(&b, c);
 		}
 	}
-	int rc = regcomp(re, b.p, flags);
-	if (rc != 0 && errbuf)
-		regerror(rc, re, errbuf, errlen);
+	if (rc == 0) {
+		rc = regcomp(re, b.p, flags);
+		if (rc != 0 && errbuf)
+			regerror(rc, re, errbuf, errlen);
+	}
 	free(b.p);
 	return rc;
 }

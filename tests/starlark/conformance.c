@@ -1,10 +1,11 @@
 /* tests/starlark/conformance.c — runs go.starlark.net's test files against
  * our interpreter (libstarlark.a) and reports conformance.
  *
- *   starlark-conformance [--known FILE] [--only TEXT] [-v] [--write-known] [GODIR]
+ *   starlark-conformance [--known FILE] [--only TEXT] [-v] [--write-known] [--no-gc] [GODIR]
  *
- * GODIR is the go.starlark.net source tree (from Debian's golang-starlark-dev,
- * see tests/starlark/run-conformance).  Each file is split into chunks (see
+ * GODIR is the go.starlark.net source tree (from Debian's golang-starlark-dev);
+ * by default tests/starlark/fetch-testdata provides it, downloading it into
+ * tests/.cache/ on first use.  Each file is split into chunks (see
  * chunks.h); each chunk runs in a forked child, so a crash or hang fails that
  * chunk only.  A chunk passes *lax* when errors occur exactly on the lines
  * annotated `###` and nowhere else and no assertion failed, and *strict* when
@@ -21,6 +22,10 @@
  *            with a message of go's resolver on unannotated lines are not
  *            counted (the chunk got past the parser).
  *   whole    parse the file as one chunk, no annotations (scan.star)
+ *
+ * Chunks run with the garbage collector on (as `yoe starlark` runs), and
+ * told to collect often (GC_FREE_SPACE_DIVISOR), so that a value the
+ * collector cannot see shows up here; sanitizer builds have no collector.
  *
  * The summary line counts chunks: a chunk "passes" when it passes strict, or
  * fails the way known-failures.txt says it does; it "fails" when it fails
@@ -270,9 +275,12 @@ static void reasonf(struct result *r, const char *fmt, ...)
 			*p = ' ';
 }
 
+static bool use_gc = true;  /* collect garbage while chunks run, as `yoe starlark` does */
+
 static void run_chunk(const char *path, enum mode mode, struct chunk *c, struct result *r,
                       bool verbose)
 {
+	sl_gc_enable(use_gc);
 	struct assert_state st = {0};
 	st.verbose = verbose;
 	sl_thread *th = sl_thread_new();
@@ -533,11 +541,12 @@ static int fetch_testdata(const char *top, char *out, size_t n)
 
 static void usage(FILE *fp)
 {
-	fputs("usage: starlark-conformance [--known FILE] [--only TEXT] [-v] [--write-known] [GODIR]\n"
+	fputs("usage: starlark-conformance [--known FILE] [--only TEXT] [-v] [--write-known] [--no-gc] [GODIR]\n"
 	      "Runs go.starlark.net's test files (GODIR = its source tree; default: fetched into\n"
 	      "tests/.cache/ by tests/starlark/fetch-testdata) against our interpreter and\n"
 	      "reports lax/strict conformance per file.  FILE defaults to\n"
-	      "tests/starlark/known-failures.txt.\n", fp);
+	      "tests/starlark/known-failures.txt.  Chunks run with garbage collection\n"
+	      "on, collecting often (GC_FREE_SPACE_DIVISOR=50), unless --no-gc.\n", fp);
 }
 
 int main(int argc, char **argv)
@@ -553,6 +562,8 @@ int main(int argc, char **argv)
 			verbose = true;
 		} else if (strcmp(argv[i], "--write-known") == 0) {
 			write_known = true;
+		} else if (strcmp(argv[i], "--no-gc") == 0) {
+			use_gc = false;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;
@@ -581,6 +592,9 @@ int main(int argc, char **argv)
 	}
 	if (load_known(known_path) < 0)
 		return 2;
+	/* Read by the collector when it starts: collect after little growth. */
+	if (use_gc)
+		setenv("GC_FREE_SPACE_DIVISOR", "50", 0);
 
 	struct failure *fails = NULL;
 	size_t nfails = 0;

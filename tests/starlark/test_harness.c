@@ -123,6 +123,34 @@ TEST(go_regex)
 	CHECK(match("got \\*, want", "got *, want"));
 }
 
+static int compile_rc(const char *pat)
+{
+	regex_t re;
+	char err[100];
+	int rc = go_regex_compile(&re, pat, err, sizeof err);
+	if (rc == 0)
+		regfree(&re);
+	return rc;
+}
+
+TEST(go_regex_rejects_what_go_rejects)
+{
+	/* glibc accepts these and may take exponential time and memory on them
+	 * (found by the fuzzer: a pattern with a run of '+'). */
+	CHECK(compile_rc("a++") != 0);
+	CHECK(compile_rc("a**") != 0);
+	CHECK(compile_rc("a+*") != 0);
+	CHECK(compile_rc("x ++++++++++++++++++++++++++++++++ y") != 0);
+	CHECK(compile_rc("*a") != 0);
+	CHECK(compile_rc("(+a)") != 0);
+	CHECK(compile_rc("a|*") != 0);
+	CHECK(compile_rc("a{2}{3}") != 0);
+	CHECK(compile_rc("a{1001}") != 0);
+	CHECK(compile_rc("a\\") != 0);
+	CHECK_INT(compile_rc("a+?b*?c??"), 0);  /* lazy forms are fine */
+	CHECK_INT(compile_rc("(ab)+c{2,5}"), 0);
+}
+
 /* ---- the assert module, run through the interpreter ---- */
 
 static struct sl_module *load_assert(sl_thread *th, const char *module, void *ud)

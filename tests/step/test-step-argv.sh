@@ -99,6 +99,18 @@ check_contains "docker output logged" "$(cat build/alpine/ok.x86_64/build.log)" 
 check_contains "external image used verbatim" "$(cat "$T_TMP/docker.argv")" "alpine:3.21"
 check_contains "platform from the unit arch" "$(cat "$T_TMP/docker.argv")" "--platform=linux/amd64"
 
+# Ctrl-C on the docker path: the client gets SIGTERM (then SIGKILL).
+mark=$((60000 + $$ % 5000))
+mkdir -p build/alpine/slow.x86_64
+printf '[unit]\nname = slow\narch = x86_64\ncontainer = alpine:3.21\n[task build]\nstep = sleep %s\n' "$mark" > build/alpine/slow.x86_64/unit.ini
+PATH=$FB:$PATH "$CS" --runtime=docker build/alpine/slow.x86_64/unit.ini >"$T_TMP/out" 2>&1 &
+pid=$!
+i=0; while ! pgrep -f "sleep $mark" >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT $pid; wait $pid; rc=$?
+check_eq "docker path: Ctrl-C exits 130" "$rc" 130
+sleep 0.2
+check_eq "docker path: engine client stopped" "$(pgrep -f "sleep $mark" | wc -l)" 0
+
 # container = host is bwrap-only; bwrap needs a rootfs for a container unit.
 sed 's/^container = alpine:3.21$/container = host/' build/alpine/ok.x86_64/unit.ini > "$T_TMP/host.ini"
 out=$(PATH=$FB:$PATH "$CS" --runtime=podman --print-argv "$T_TMP/host.ini" 2>&1)

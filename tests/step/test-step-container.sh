@@ -68,6 +68,14 @@ rc=$?; check_eq "unit runs in the container unit's rootfs" "$rc" 0; [ $rc = 0 ] 
 check_eq "it saw the container's files" "$(cat build/demo/user.x86_64/stage/seen 2>&1 | tr '\n' ' ')" "configured mini "
 check_contains "and none of the host's tools" "$(cat build/demo/user.x86_64/stage/host-tools 2>&1)" "none"
 
+# As yoe gen writes it: no container_rootfs, the container unit in [deps]
+# (it has no stage/; its container.id marks it) — the rootfs comes from it.
+mkdir -p build/demo/user2.x86_64
+printf '[unit]\nname = user2\narch = x86_64\ncontainer = toolchain\n[deps]\nmini = build/demo/mini.x86_64/stage\n[task build]\nstep = cat /etc/configured > $DESTDIR/seen\n' > build/demo/user2.x86_64/unit.ini
+"$CS" build/demo/user2.x86_64/unit.ini >"$T_TMP/out" 2>&1
+rc=$?; check_eq "container found through [deps]" "$rc" 0; [ $rc = 0 ] || cat "$T_TMP/out"
+check_eq "and used as the root" "$(cat build/demo/user2.x86_64/stage/seen 2>&1)" configured
+
 # A failing setup step fails the container, leaving no half-built rootfs.
 sed 's|^setup = cat /etc/os-release > /etc/issue$|setup = exit 9|' build/demo/mini.x86_64/unit.ini > build/demo/mini.x86_64/bad.ini
 mkdir -p build/demo/bad.x86_64 && sed 's/^name = mini$/name = bad/' build/demo/mini.x86_64/bad.ini > build/demo/bad.x86_64/unit.ini
@@ -116,5 +124,22 @@ FAKE
   PATH=$FB:$PATH "$CS" --runtime=$e build/demo/mini.x86_64/unit.ini >"$T_TMP/out" 2>&1
   check_eq "$e container build runs" "$?" 0
   check_eq "$e image id recorded" "$(cat build/demo/mini.x86_64/container.id)" "image sha256:0123abcd"
+  out=$(PATH=$FB:$PATH "$CS" --runtime=$e --print-argv build/demo/user2.x86_64/unit.ini 2>&1)
+  check_contains "$e runs a dependent in the exact image id" "$out" "$(printf '\nsha256:0123abcd\n/bin/sh')"
 done
+# As root (CI), everything again as the ordinary user nobody.
+if [ "$(id -u)" = 0 ] && [ -z "${YOE_STEP_INNER:-}" ]; then
+  as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+  if $as_nobody bwrap --unshare-all --unshare-user --ro-bind / / true 2>"$T_TMP/userns"; then
+    cd / && YOE_STEP_INNER=1 $as_nobody env HOME=/nonexistent PATH="$PATH" YOE_BIN="$YOE_BIN" YOE_TOP="$T_TOP" \
+      sh "$T_TOP/tests/step/test-step-container.sh" >"$T_TMP/inner" 2>&1
+    sed 's/^/  [nobody] /' "$T_TMP/inner" | grep -v ' passed, ' || true
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$T_TMP/inner" | tail -n 1)
+    echo "as nobody: ${line:-no summary}"
+    p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+    if [ -n "$line" ]; then T_PASS=$((T_PASS + p)); T_FAIL=$((T_FAIL + f)); else fail "run as nobody printed no summary"; fi
+  else
+    echo "NOTE: unprivileged user namespaces are restricted here ($(cat "$T_TMP/userns")); ran as root only."
+  fi
+fi
 finish

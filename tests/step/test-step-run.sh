@@ -142,12 +142,40 @@ sed -n '/^```ini$/,/^```$/p' "$T_TOP/docs/step.md" | sed '1d;$d' > "$T_TMP/doc.i
 "$CS" --check "$T_TMP/doc.ini" 2>"$T_TMP/out"
 check_eq "docs/step.md example parses" "$?" 0; cat "$T_TMP/out"
 
+# --- directories a step locks are unlocked for staging; modes recorded ---
+unit locks '[task build]' 'step = mkdir -p $DESTDIR/proc $DESTDIR/a/b && touch $DESTDIR/a/b/f && chmod 0555 $DESTDIR/proc && chmod 000 $DESTDIR/a/b'
+"$CS" build/demo/locks.x86_64/unit.ini >"$T_TMP/out" 2>&1
+check_eq "build with locked dirs stages" "$?" 0
+check_eq "original modes recorded in destdir.modes" "$(cat build/demo/locks.x86_64/destdir.modes 2>&1 | tr '\n' ' ')" "0000 a/b 0555 proc "
+check "locked file staged" test -e build/demo/locks.x86_64/stage/a/b/f
+unit nolocks '[task build]' 'step = mkdir -p $DESTDIR/a'
+"$CS" build/demo/nolocks.x86_64/unit.ini >/dev/null 2>&1
+check "no destdir.modes when nothing was locked" test ! -e build/demo/nolocks.x86_64/destdir.modes
+
 # --- per-unit cache dirs persist between builds -----------------------------
 unit cached '[cache]' '/build/cache = build/demo/cached.x86_64/cache' '[task build]' \
   'step = n=$(cat /build/cache/count 2>/dev/null || echo 0)\; echo $((n + 1)) > /build/cache/count'
 "$CS" build/demo/cached.x86_64/unit.ini >/dev/null 2>&1
 "$CS" build/demo/cached.x86_64/unit.ini >/dev/null 2>&1
 check_eq "cache dir kept between builds" "$(cat build/demo/cached.x86_64/cache/count 2>&1)" 2
+
+# --- Ctrl-C through ninja (it interrupts its running commands) -------------
+if command -v ninja >/dev/null; then
+  mark=$((50000 + $$ % 9000))4
+  unit vianinja '[task build]' "step = sleep $mark"
+  printf 'rule cs\n  command = %s $in\nbuild build/demo/vianinja.x86_64/build.json: cs build/demo/vianinja.x86_64/unit.ini\n' "$CS" > build.ninja
+  ninja >"$T_TMP/ninja.out" 2>&1 &
+  npid=$!
+  i=0; while ! pgrep -f "sleep $mark" >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+  check "step running under ninja" pgrep -f "sleep $mark" >/dev/null
+  kill -INT $npid; wait $npid
+  check_contains "ninja reports the interrupt" "$(cat "$T_TMP/ninja.out")" "interrupted by user"
+  i=0; while pgrep -f "sleep $mark" >/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+  check_eq "no process left after ninja was interrupted" "$(pgrep -f "sleep $mark" | wc -l)" 0
+  # (ninja deletes the interrupted edge's output, build.json; the log stays)
+  check_contains "log says cancelled under ninja" "$(cat build/demo/vianinja.x86_64/build.log)" "==> cancelled: cancelled by signal 2"
+  rm -f build.ninja .ninja_log .ninja_deps
+fi
 
 # --- kill -9 of container-step still tears the sandbox down ---------------
 mark=$((50000 + $$ % 9000))3
@@ -175,4 +203,20 @@ check "--help" "$CS" --help >/dev/null
 "$CS" nonexist.ini 2>"$T_TMP/out"; check_contains "missing spec named" "$(cat "$T_TMP/out")" "nonexist.ini: cannot open unit spec"
 YOE_RUNTIME=lxc "$CS" build/demo/greet.x86_64/unit.ini 2>"$T_TMP/out"
 check_contains "unknown runtime" "$(cat "$T_TMP/out")" "\$YOE_RUNTIME: unknown runtime 'lxc'"
+
+# --- as root (CI), everything again as the ordinary user nobody -----------
+if [ "$(id -u)" = 0 ] && [ -z "${YOE_STEP_INNER:-}" ]; then
+  as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+  if $as_nobody bwrap --unshare-all --unshare-user --ro-bind / / true 2>"$T_TMP/userns"; then
+    cd / && YOE_STEP_INNER=1 $as_nobody env HOME=/nonexistent PATH="$PATH" YOE_BIN="$YOE_BIN" YOE_TOP="$T_TOP" \
+      sh "$T_TOP/tests/step/test-step-run.sh" >"$T_TMP/inner" 2>&1
+    sed 's/^/  [nobody] /' "$T_TMP/inner" | grep -v ' passed, ' || true
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$T_TMP/inner" | tail -n 1)
+    echo "as nobody: ${line:-no summary}"
+    p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+    if [ -n "$line" ]; then T_PASS=$((T_PASS + p)); T_FAIL=$((T_FAIL + f)); else fail "run as nobody printed no summary"; fi
+  else
+    echo "NOTE: unprivileged user namespaces are restricted here ($(cat "$T_TMP/userns")); ran as root only."
+  fi
+fi
 finish

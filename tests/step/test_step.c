@@ -158,6 +158,9 @@ TEST(spec_errors_name_file_line_and_fix)
 	expect_error("[unit]\nname = a\n", "[unit] needs at least name and arch");
 	expect_error("[unit]\nname = a\narch = x86_64\nshell = zsh\n", "shell must be sh or bash");
 	expect_error("[weird]\nx = 1\n", "unknown section [weird]");
+	expect_error("[unit]\nname = a\narch = x86_64\n[cache]\n/c = cache/units/a/../../../../home/u\n", "may not contain '..'");
+	expect_error("[unit]\nname = a\narch = x86_64\n[cache]\nrel = cache/units/a/x\n", "must be an absolute path inside the sandbox");
+	expect_error("[unit]\nname = a\narch = x86_64\n[cache]\n/ = cache/units/a/x\n", "not / and without '..'");
 	expect_error("[unit]\nname = a\narch = x86_64\n[task b]\nstep = make ; make install\n", "bad.ini:5: error: unescaped ';'");
 	char longl[400] = "[unit]\nname = a\narch = x86_64\n[task b]\nstep = ";
 	memset(longl + strlen(longl), 'x', 250);
@@ -253,6 +256,10 @@ TEST(install_run_copies_renders_and_refuses_escapes)
 	CHECK(strstr(e.msg, "symlink") != NULL);
 	char *pw = path_join(outside, "pwned");
 	CHECK(access(pw, F_OK) != 0);
+	u.files_dir = ""; /* what gen writes for a unit without install steps */
+	CHECK_INT(install_run(&u, &s, &env, dest, &e), -1);
+	CHECK(strstr(e.msg, "has no files_dir") != NULL);
+	u.files_dir = files;
 	struct step unk = {STEP_TEMPLATE, NULL, "a.conf", "$DESTDIR/etc/b", 0644, 6};
 	CHECK_INT(install_run(&u, &unk, &env, dest, &e), 0); /* no fields: fine */
 	free(tmpf("files/bad.in", "{{.nokey}}"));
@@ -473,4 +480,24 @@ TEST(binfmt_entries_parse)
 	free(interp);
 	CHECK_INT(binfmt_parse("disabled\ninterpreter /usr/bin/qemu-aarch64\n", &interp), 0);
 	CHECK_INT(binfmt_parse(NULL, &interp), 0);
+}
+
+TEST(network_steps_see_a_resolver_outside_etc)
+{
+	base = test_tmpdir();
+	char *target = tmpf("run/resolve/stub-resolv.conf", "nameserver 127.0.0.53\n");
+	char *link = path_join(base, "resolv.conf"), real[4096];
+	CHECK_INT(symlink(target, link), 0);
+	CHECK(realpath(target, real) != NULL);
+	struct strvec a = {0};
+	bwrap_resolver(link, &a);
+	CHECK_INT(a.n, 3);
+	CHECK(has_pair(&a, "--ro-bind", real));
+	CHECK(has_pair(&a, real, real));
+	sv_free(&a);
+	bwrap_resolver("/etc/hostname", &a); /* under /etc: visible already */
+	CHECK_INT(a.n, 0);
+	sv_free(&a);
+	free(link);
+	free(target);
 }

@@ -49,6 +49,7 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 1;
 	}
+	sl_gc_enable(true);  /* as `yoe starlark` does: values live only where the collector looks */
 	sl_thread *th = sl_thread_new();
 	sl_value pre = sl_dict_new(2);
 	sl_dict_set(th, pre, sl_cstring("unit"), sl_builtin_new("unit", stub, NULL));
