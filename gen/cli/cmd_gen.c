@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "emit/emit.h"
 #include "emit/lower.h"
+#include "emit/speccache.h"
 #include "emit/specs.h"
 #include "lib/atomicfile.h"
 #include "yoe/eval.h"
@@ -252,6 +253,10 @@ static int run(int argc, char **argv)
 	struct strlist machines = {0};
 	rc = machine_list(root, &a, &machines) ? 1 : 0;
 	struct yoe_project **keep = calloc(machines.n + 1, sizeof *keep);
+	char *sc = NULL;
+	if (asprintf(&sc, "%s/build/.yoe-gen-cache", root) >= 0)
+		speccache_open(sc);
+	free(sc);
 	for (size_t i = 0; i < machines.n && !rc; i++) {
 		struct yoe_load_opts o = {.machine = machines.v[i], .distro = a.distro};
 		struct yoe_project *p = keep[i] = yoe_load(root, &o);
@@ -299,6 +304,7 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "yoe: error: %s\n", err);
 		rc = 1;
 	}
+	speccache_close();
 	if (!rc && write_output(out_abs, g, make) != 0)
 		rc = 1;
 	if (!rc && !make && !a.subninja)

@@ -33,15 +33,15 @@ static const struct {
 	 "UNPACK $name", NULL, 0},
 	/* After a successful build the key text it was built from is kept as
 	 * key.built, for `yoe explain`. */
-	{"build", "${cd}YOE_UNIT_KEY=$key $h/container-step $spec && cp -f $dir/key.txt $dir/key.built",
+	{"build", "${cd}YOE_UNIT_KEY=$key $h/container-step $dir/unit.ini && cp -f $dir/key.txt $dir/key.built",
 	 "BUILD $name", NULL, 0},
 	{"package", "${cd}$h/apk-sign pack --key $signing_key --epoch $epoch $pkgflags -o $out",
 	 "PACKAGE $name", NULL, 1},
 	{"index", "${cd}$h/apk-sign index --key $signing_key --epoch 0 -o $out $repodir",
 	 "INDEX $out", NULL, 1},
-	{"image", "${cd}YOE_UNIT_KEY=$key $h/image-assemble $spec && cp -f $dir/key.txt $dir/key.built",
+	{"image", "${cd}YOE_UNIT_KEY=$key $h/image-assemble $dir/image.ini && cp -f $dir/key.txt $dir/key.built",
 	 "IMAGE $name", NULL, 1},
-	{"container", "${cd}YOE_UNIT_KEY=$key $h/container-step $spec && cp -f $dir/key.txt $dir/key.built",
+	{"container", "${cd}YOE_UNIT_KEY=$key $h/container-step $dir/unit.ini && cp -f $dir/key.txt $dir/key.built",
 	 "CONTAINER $name", NULL, 1},
 	/* The project's public key beside its packages (images and base-files
 	 * read it there); keygen makes the key pair on first use. */
@@ -54,23 +54,25 @@ static const struct {
  * escaped for ninja ($ doubled).  Caller frees. */
 char *lower_shq(const char *s)
 {
+	static const char plain_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                                  "0123456789_-./=:+,@%";
+	size_t n = strlen(s);
+	if (n && s[strspn(s, plain_chars)] == '\0')
+		return strdup(s);
 	struct buf b = {0};
-	bool plain = *s && s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                             "0123456789_-./=:+,@%")] == '\0';
-	if (!plain)
-		buf_addc(&b, '\'');
-	for (; *s; s++) {
+	buf_addc(&b, '\'');
+	while (*s) {
+		size_t run = strcspn(s, "'$");
+		buf_add(&b, s, run);
+		s += run;
 		if (*s == '\'')
 			buf_adds(&b, "'\\''");
 		else if (*s == '$')
 			buf_adds(&b, "$$");
-		else
-			buf_addc(&b, *s);
+		if (*s)
+			s++;
 	}
-	if (!plain)
-		buf_addc(&b, '\'');
-	if (!b.data)
-		buf_adds(&b, "''");
+	buf_addc(&b, '\'');
 	return b.data;
 }
 
@@ -79,7 +81,11 @@ static void add_flag(struct buf *b, const char *flag, const char *val)
 	if (!val || !*val)
 		return;
 	char *q = lower_shq(val);
-	buf_printf(b, "%s%s %s", b->len ? " " : "", flag, q);
+	if (b->len)
+		buf_addc(b, ' ');
+	buf_adds(b, flag);
+	buf_addc(b, ' ');
+	buf_adds(b, q);
 	free(q);
 }
 
@@ -161,6 +167,28 @@ const char *lower_apk_arch(const char *arch)
 	return !strcmp(arch, "arm64") ? "aarch64" : arch;
 }
 
+/* ar_cat concatenates NULL-terminated string arguments into the arena
+ * (the hot path: printf-style formatting costs more than the work). */
+static const char *ar_cat(struct yoe_project *p, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	va_start(ap, p);
+	for (const char *s; (s = va_arg(ap, const char *));)
+		n += strlen(s);
+	va_end(ap);
+	char *out = ar_alloc(&p->arena, n + 1), *d = out;
+	va_start(ap, p);
+	for (const char *s; (s = va_arg(ap, const char *));) {
+		size_t k = strlen(s);
+		memcpy(d, s, k);
+		d += k;
+	}
+	va_end(ap);
+	*d = '\0';
+	return out;
+}
+
 /* unit_paths fills where a unit's files go. */
 void lower_unit_paths(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
                       struct lower_paths *lp)
@@ -169,18 +197,18 @@ void lower_unit_paths(struct yoe_project *p, const struct yoe_unit *u, const cha
 	bool image = !strcmp(u->class, "image");
 	lp->scope = image || !strcmp(scope, "machine") ? p->machine
 	            : !strcmp(scope, "noarch") ? "noarch" : p->arch;
-	lp->dir = ar_printf(&p->arena, "build/%s/%s.%s", distro, u->name, lp->scope);
+	lp->dir = ar_cat(p, "build/", distro, "/", u->name, ".", lp->scope, NULL);
 	lp->repo_arch = !strcmp(scope, "noarch") ? "noarch" : lower_apk_arch(p->arch);
 	/* Machine-scoped packages get a repository per machine: two machines
 	 * of one arch build different packages under the same name. */
 	if (!strcmp(scope, "machine") && !image)
-		lp->repo_dir = ar_printf(&p->arena, "repo/%s/%s/%s/%s", p->name, distro, p->machine,
-		                         lp->repo_arch);
+		lp->repo_dir = ar_cat(p, "repo/", p->name, "/", distro, "/", p->machine, "/", lp->repo_arch,
+		                      NULL);
 	else
-		lp->repo_dir = ar_printf(&p->arena, "repo/%s/%s/%s", p->name, distro, lp->repo_arch);
+		lp->repo_dir = ar_cat(p, "repo/", p->name, "/", distro, "/", lp->repo_arch, NULL);
 	lp->apk = ar_printf(&p->arena, "%s/%s-%s-r%lld.apk", lp->repo_dir, u->name, u->version,
 	                    (long long)u->release);
-	lp->image = ar_printf(&p->arena, "%s/%s.img", lp->dir, u->name);
+	lp->image = ar_cat(p, lp->dir, "/", u->name, ".img", NULL);
 }
 
 static bool is_git_source(const char *url)
@@ -432,7 +460,6 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	write_key_text(p, dag, i, lp.dir, spec_changed());
 	emit_strv_add(&e->implicit, P(l, p, spec));
 	emit_edge_var(e, "key", key);
-	emit_edge_var(e, "spec", spec);
 	emit_edge_var(e, "dir", lp.dir);
 	if (container)
 		return final;
@@ -488,7 +515,6 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 		return fail(l, "%s", p->err ? p->err : "cannot write the image spec");
 	emit_strv_add(&e->implicit, P(l, p, spec));
 	emit_edge_var(e, "key", key);
-	emit_edge_var(e, "spec", spec);
 	emit_edge_var(e, "dir", lp.dir);
 	return 0;
 }

@@ -9,10 +9,14 @@
 /* put_path writes a path with ninja's escapes for build lines. */
 static void put_path(FILE *f, const char *p)
 {
-	for (; *p; p++) {
-		if (*p == '$' || *p == ' ' || *p == ':')
+	while (*p) {
+		size_t run = strcspn(p, "$ :");
+		fwrite(p, 1, run, f);
+		p += run;
+		if (*p) {
 			fputc('$', f);
-		fputc(*p, f);
+			fputc(*p++, f);
+		}
 	}
 }
 

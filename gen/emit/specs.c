@@ -5,6 +5,7 @@
  * bytes a line), and a file is rewritten only when its bytes change, so an
  * unchanged spec keeps its mtime and rebuilds nothing. */
 #include "emit/specs.h"
+#include "emit/speccache.h"
 #include "lib/atomicfile.h"
 
 #include <errno.h>
@@ -19,20 +20,33 @@
 static void put_escaped(struct buf *b, const char *s, bool all_spaces)
 {
 	size_t n = strlen(s);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\\' || c == ';' || c == '#')
-			buf_printf(b, "\\%c", c);
-		else if (c == '\n')
-			buf_adds(b, "\\n");
-		else if (c == '\t')
-			buf_adds(b, "\\t");
-		else if (c == ' ' && (all_spaces || i == 0 || i == n - 1))
-			buf_adds(b, "\\s");
-		else if (c < 0x20 || c == 0x7f)
-			buf_printf(b, "\\x%02x", c);
-		else
+	for (size_t i = 0; i < n;) {
+		/* copy the run of bytes that need no escape in one go */
+		size_t run = 0;
+		while (i + run < n) {
+			unsigned char c = (unsigned char)s[i + run];
+			if (c < 0x20 || c == 0x7f || c == '\\' || c == ';' || c == '#'
+			    || (c == ' ' && (all_spaces || i + run == 0 || i + run == n - 1)))
+				break;
+			run++;
+		}
+		buf_add(b, s + i, run);
+		i += run;
+		if (i >= n)
+			break;
+		unsigned char c = (unsigned char)s[i++];
+		if (c == '\\' || c == ';' || c == '#') {
+			buf_addc(b, '\\');
 			buf_addc(b, (char)c);
+		} else if (c == '\n') {
+			buf_adds(b, "\\n");
+		} else if (c == '\t') {
+			buf_adds(b, "\\t");
+		} else if (c == ' ') {
+			buf_adds(b, "\\s");
+		} else {
+			buf_printf(b, "\\x%02x", c);
+		}
 	}
 }
 
@@ -114,8 +128,9 @@ bool spec_changed(void) { return last_changed; }
 static const char *commit_spec(struct yoe_project *p, const char *path, struct buf *b)
 {
 	const char *abs = ar_printf(&p->arena, "%s/%s", p->root, path);
-	/* No fsync: 4,000 specs would cost seconds, and gen rewrites a lost one. */
-	int r = write_file_if_changed_flags(abs, b->data ? b->data : "", b->len, 0644, ATOMIC_NOSYNC);
+	/* No fsync (speccache_write): 4,000 specs would cost seconds, and gen
+	 * rewrites a lost one. */
+	int r = speccache_write(abs, b->data ? b->data : "", b->len);
 	buf_free(b);
 	last_changed = r != 0;
 	if (r < 0) {
