@@ -138,6 +138,44 @@ static int add_services(const struct pack_opts *o, struct wlist *l, size_t *cap,
 	return 0;
 }
 
+static int cmp_rel(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct wentry *)elem)->rel);
+}
+
+/* apply_modes restores directory modes container-step recorded in
+ * <destdir>.modes (`MODE path` lines) before it made every directory
+ * owner-writable, so a 0555 /proc is packed as 0555, not as the build left
+ * it.  A missing file means nothing was changed. */
+static int apply_modes(const char *destdir, struct wlist *l, struct apk_err *err)
+{
+	char *path;
+	if (asprintf(&path, "%s.modes", destdir) < 0)
+		return fail(err, "out of memory");
+	FILE *f = fopen(path, "r");
+	int rc = 0;
+	char line[4096];
+	int no = 0;
+	while (f && fgets(line, sizeof line, f)) {
+		no++;
+		line[strcspn(line, "\n")] = '\0';
+		char *sp = strchr(line, ' ');
+		char *end = NULL;
+		unsigned long mode = sp ? strtoul(line, &end, 8) : 0;
+		if (!sp || end != sp || mode > 07777) {
+			rc = fail(err, "%s:%d: expected `MODE path` (octal mode), got '%s'", path, no, line);
+			break;
+		}
+		struct wentry *e = bsearch(sp + 1, l->v, l->n, sizeof *l->v, cmp_rel);
+		if (e && S_ISDIR(e->st.st_mode))
+			e->st.st_mode = (e->st.st_mode & ~(mode_t)07777) | (mode_t)mode;
+	}
+	if (f)
+		fclose(f);
+	free(path);
+	return rc;
+}
+
 int walk_destdir(const struct pack_opts *o, struct wlist *out, struct apk_err *err)
 {
 	struct stat st;
@@ -166,6 +204,10 @@ int walk_destdir(const struct pack_opts *o, struct wlist *out, struct apk_err *e
 		out->v[w++] = out->v[i];
 	}
 	out->n = w;
+	if (apply_modes(o->destdir, out, err) != 0) {
+		wlist_free(out);
+		return -1;
+	}
 	return 0;
 }
 

@@ -207,6 +207,19 @@ out=$("$A" pack --destdir empty --service nosuch --name s --version 1 --arch noa
 check_eq "service without init script fails" $rc 1
 check_contains "service error names the script" "$out" "etc/init.d/nosuch does not exist"
 
+# directory modes container-step recorded before unlocking the tree
+mkdir -p md/destdir/proc md/destdir/etc && chmod 0755 md/destdir/proc
+printf '0555 proc\n' >md/destdir.modes
+check "pack applies <destdir>.modes" "$A" pack --destdir md/destdir --name md --version 1 --arch noarch --unsigned -o md.apk
+check_eq "recorded mode restored, others kept" \
+  "$(python3 -c "import tarfile,sys;t=tarfile.open(sys.argv[1]);print(' '.join('%s:%o'%(m.name,m.mode) for m in t if m.isdir()))" md.apk 2>/dev/null)" \
+  "etc:755 proc:555"
+printf 'rwx proc\n' >md/destdir.modes
+out=$("$A" pack --destdir md/destdir --name md --version 1 --arch noarch --unsigned -o md2.apk 2>&1); rc=$?
+check_eq "bad modes file fails" $rc 1
+check_contains "bad modes file names the line" "$out" "destdir.modes:1: expected"
+check "nothing written on failure" test ! -e md2.apk
+
 # --- bad input ---
 out=$("$A" pack --destdir nowhere --name x --version 1 --arch x86_64 --unsigned -o x.apk 2>&1); rc=$?
 check_eq "missing destdir fails" $rc 1
