@@ -8,6 +8,7 @@
 #include "emit/specs.h"
 #include "lib/atomicfile.h"
 #include "yoe/eval.h"
+#include "yoe/modpins.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,12 +32,14 @@ struct gen_args {
 	bool subninja;            /* --subninja */
 	const char *build_dir;    /* --build-dir */
 	const char *prefix;       /* --prefix */
+	int paranoid;             /* --paranoid / --no-paranoid; -1: CI=true decides */
 };
 
 static int parse(int argc, char **argv, struct gen_args *a)
 {
 	memset(a, 0, sizeof *a);
 	a->format = "ninja";
+	a->paranoid = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
 		const char **slot = !strcmp(o, "--distro") ? &a->distro
@@ -55,6 +58,8 @@ static int parse(int argc, char **argv, struct gen_args *a)
 			a->all_machines = true;
 		} else if (!strcmp(o, "--subninja")) {
 			a->subninja = true;
+		} else if (!strcmp(o, "--paranoid") || !strcmp(o, "--no-paranoid")) {
+			a->paranoid = o[2] == 'p';
 		} else {
 			return usage_error(&cmd_gen, "unknown argument '%s'", o);
 		}
@@ -101,6 +106,21 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* check_sources refuses, under --paranoid, a unit whose source is not
+ * pinned by sha256 (archives) or commit (git). */
+static int check_sources(struct yoe_project *p, const struct yoe_dag *dag)
+{
+	for (size_t i = 0; i < dag->n; i++) {
+		const struct yoe_unit *u = dag->nodes[i];
+		if (!*u->source || *u->sha256 || *u->commit)
+			continue;
+		return yoe_error(p, &u->pos, "unit \"%s\": source %s is not pinned and --paranoid is on "
+		                 "(CI=true): add sha256 = \"...\" (archives) or commit = \"<40 hex>\" (git)",
+		                 u->name, u->source);
+	}
+	return 0;
+}
+
 /* regen_args rebuilds gen's own arguments for the regen rule (shell- and
  * ninja-quoted), with the output relative to the project root. */
 static char *regen_args(const struct gen_args *a, const char *out_rel)
@@ -118,6 +138,8 @@ static char *regen_args(const struct gen_args *a, const char *out_rel)
 		buf_printf(&b, "--distro %s ", q);
 		free(q);
 	}
+	if (a->paranoid >= 0)
+		buf_adds(&b, a->paranoid ? "--paranoid " : "--no-paranoid ");
 	char *q = lower_shq(out_rel);
 	buf_printf(&b, "-o %s", q);
 	free(q);
@@ -209,6 +231,8 @@ static int run(int argc, char **argv)
 	if (!root)
 		return 1;
 	bool make = !strcmp(a.format, "make");
+	const char *ci = getenv("CI");
+	bool paranoid = a.paranoid >= 0 ? a.paranoid : ci && !strcmp(ci, "true");
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof cwd))
 		snprintf(cwd, sizeof cwd, "%s", root);
@@ -262,7 +286,13 @@ static int run(int argc, char **argv)
 		struct yoe_project *p = keep[i] = yoe_load(root, &o);
 		struct yoe_dag *dags = NULL;
 		size_t ndags = 0;
+		if (!p->err)
+			yoe_modules_verify(p, paranoid);
 		if (!p->err && yoe_resolve_all(p, &dags, &ndags) == 0 && !p->err) {
+			for (size_t d = 0; paranoid && d < ndags && !p->err; d++)
+				check_sources(p, &dags[d]);
+		}
+		if (!p->err) {
 			if (i == 0) {
 				char *key = NULL;
 				if (asprintf(&key, "%s", p->signing_key && *p->signing_key ? p->signing_key : "") >= 0
@@ -341,6 +371,8 @@ const struct command cmd_gen = {
 	"                   then defaults(machine=)); arch-scoped units are shared\n"
 	"  --all-machines   every machine the project defines\n"
 	"  --distro D       override the default distro\n"
+	"  --paranoid       refuse unpinned sources and modules (default when CI=true;\n"
+	"                   --no-paranoid turns it off)\n"
 	"  --format make    write a GNU Make fragment (default yoe.mk) for `include`\n"
 	"  -o FILE          output file (default build.ninja in the project root)\n"
 	"  --subninja       write a file for `subninja` from another build: paths relative\n"

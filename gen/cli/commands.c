@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-extern const struct command cmd_help, cmd_info, cmd_gen, cmd_explain, cmd_init;
+extern const struct command cmd_help, cmd_info, cmd_gen, cmd_explain, cmd_init, cmd_module;
 extern const struct command cmd_query, cmd_desc, cmd_refs, cmd_graph, cmd_audit;
 extern const struct command cmd_key;
 extern const struct command cmd_starlark;
@@ -12,6 +12,7 @@ extern const struct command cmd_starlark;
 const struct command *const commands[] = {
 	&cmd_init,
 	&cmd_gen,
+	&cmd_module,
 	&cmd_explain,
 	&cmd_info,
 	&cmd_query,

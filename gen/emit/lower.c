@@ -29,8 +29,9 @@ static const struct {
 	 "FETCH $name", "fetch", 1},
 	{"git_fetch", "${cd}$h/fetch-and-verify git-fetch --url $url $fetchflags --cache cache --out $out",
 	 "FETCH $name", "fetch", 1},
-	{"unpack", "${cd}$h/fetch-and-verify unpack $unpackflags --dest $dir/src && touch $out",
-	 "UNPACK $name", NULL, 0},
+	/* --out records src/'s final commit: same sources, same stamp (restat) */
+	{"unpack", "${cd}$h/fetch-and-verify unpack $unpackflags --dest $dir/src --out $out",
+	 "UNPACK $name", NULL, 1},
 	/* After a successful build the key text it was built from is kept as
 	 * key.built, for `yoe explain`. */
 	{"build", "${cd}YOE_UNIT_KEY=$key $h/container-step $dir/unit.ini && cp -f $dir/key.txt $dir/key.built",
@@ -280,6 +281,14 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 		add_flag(&ff, "--sha256", u->sha256);
 		buf_printf(&uf, "--archive \"$$(cat %s)\"", ref);
 		add_flag(&uf, "--sha256", u->sha256);
+		/* packages are sources too (repackaging units): copied, not unpacked */
+		const char *end = u->source + strcspn(u->source, "?#");
+		const char *slash = end;
+		while (slash > u->source && slash[-1] != '/')
+			slash--;
+		size_t bl = (size_t)(end - slash);
+		if (bl > 4 && (!strncmp(end - 4, ".deb", 4) || !strncmp(end - 4, ".apk", 4)))
+			add_flag(&uf, "--copy-as", ar_strndup(&p->arena, slash, bl));
 	}
 	const char *base = u->file ? ar_strdup(&p->arena, u->file) : "";
 	char *slash = strrchr(base, '/');

@@ -142,7 +142,15 @@ static int vunpack(sl_thread *th, const struct sl_args *a, const char *spec, va_
 			if ((size_t)p[i].len == sl_str_len(name) && memcmp(p[i].name, sl_str_data(name), (size_t)p[i].len) == 0)
 				break;
 		if (i == n) {
-			sl_error(th, "%s: unexpected keyword argument %s", a->name, sl_repr_cstr(name));
+			/* suggest the closest parameter name, as current go.starlark.net does */
+			sl_value names = sl_list_new((size_t)n);
+			for (int j = 0; j < n; j++)
+				sl_list_push(names, sl_string(p[j].name, (size_t)p[j].len));
+			const char *hint = sl_nearest_name(names, sl_str_data(name));
+			if (hint)
+				sl_error(th, "%s: unexpected keyword argument %s (did you mean %s?)", a->name, sl_repr_cstr(name), hint);
+			else
+				sl_error(th, "%s: unexpected keyword argument %s", a->name, sl_repr_cstr(name));
 			return -1;
 		}
 		if (defined[i]) {

@@ -16,6 +16,7 @@ F=$BIN/fetch-and-verify
 D=$(mktemp -d /tmp/yoe-bench-fetch.XXXXXX)
 SRV=""
 trap '[ -n "$SRV" ] && kill $SRV 2>/dev/null; rm -rf "$D"' EXIT
+trap 'exit 1' INT TERM HUP PIPE
 now() { date +%s%N; }
 # best_of N CMD... — best wall time in ms of N runs.
 best_of() {

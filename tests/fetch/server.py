@@ -201,6 +201,15 @@ def main():
     with open(tmp, "w") as f:
         f.write(str(srv.server_address[1]))
     os.rename(tmp, a.port_file)
+    # Never outlive the test that started us, however it ended.
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
     srv.serve_forever()
 
 

@@ -25,6 +25,7 @@ ZERO=0000000000000000000000000000000000000000000000000000000000000000
 python3 "$HERE/server.py" --root "$W" --port-file "$T_TMP/port" --log "$T_TMP/log" &
 SRV=$!
 trap 'kill $SRV 2>/dev/null; rm -rf "$T_TMP"' EXIT
+trap 'exit 1' INT TERM HUP PIPE
 i=0; while [ ! -s "$T_TMP/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 U=http://127.0.0.1:$(cat "$T_TMP/port")
 nreq() { grep -c "^$1 " "$T_TMP/log" 2>/dev/null || true; }
@@ -268,6 +269,17 @@ check "sparse file content exact" cmp -s "$T_TMP/sps/holey" "$T_TMP/sp/s-1/holey
 err=$("$F" unpack --archive "$T_TMP/sparse.tgz" --dest "$T_TMP/sps2" --max-entry-size 1M 2>&1)
 check_eq "sparse file over the cap refused" "$?" 1
 check_contains "sparse cap message" "$err" "cap"
+
+# --- cache-check: sweep the whole cache ---------------------------------------
+fresh
+"$F" fetch --url "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO >/dev/null 2>&1
+"$F" fetch --url "$U/files/big.bin" --sha256 "$HB" --cache "$C" $FO >/dev/null 2>&1
+printf 'x' >> "$C/sources/sha256/$HB"
+out=$("$F" cache-check --cache "$C" 2>/dev/null)
+check_eq "cache-check finds the tampered file" "$out" "1 intact, 1 removed"
+check "cache-check removed it" [ ! -e "$C/sources/sha256/$HB" ]
+out=$("$F" cache-check --cache "$T_TMP/empty-cache" 2>/dev/null)
+check_eq "cache-check of an empty cache" "$out" "0 intact, 0 removed"
 
 # --- paranoid -----------------------------------------------------------------
 fresh

@@ -552,12 +552,104 @@ TEST(refuse_garbage)
 	CHECK(strstr(e.msg, "not a readable archive") != NULL);
 }
 
+/* links_inside checks, independently of tree.c, that every symlink under
+ * dir resolves (when it resolves at all) inside dir. */
+static int links_inside(const char *dir, const char *real_root)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 1;
+	struct dirent *de;
+	int ok = 1;
+	while (ok && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, ".git"))
+			continue;
+		char p[1200];
+		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+		struct stat st;
+		if (lstat(p, &st) != 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			char *r = realpath(p, NULL);
+			size_t n = strlen(real_root);
+			if (r && !(strncmp(r, real_root, n) == 0 && (r[n] == '/' || r[n] == '\0'))) {
+				printf("  escape: %s -> %s\n", p, r);
+				ok = 0;
+			}
+			free(r);
+		} else if (S_ISDIR(st.st_mode)) {
+			ok = links_inside(p, real_root);
+		}
+	}
+	closedir(d);
+	return ok;
+}
+
+TEST(random_archives_never_escape)
+{
+	/* Property test: archives assembled at random from hostile pieces
+	 * either unpack with every link inside src/, or are refused; nothing
+	 * ever appears outside. */
+	static const char *names[] = {
+		"a", "a/b", "a/b/c", "l", "l/x", "l/y/z", "d", "d/e", "./a", "a//b",
+		"../o", "a/../../o", "/tmp/yoe-fetch-test-escape", "h", "m/n",
+	};
+	static const char *targets[] = {
+		".", "..", "a", "../..", "/", "a/../..", "l/..", "d/../..", "b/c", "../outside",
+		"l", "x/../../..", "a/b",
+	};
+	enum { NN = sizeof names / sizeof *names, NT = sizeof targets / sizeof *targets };
+	unsigned seed = 12345;
+	int accepted = 0, refusedn = 0;
+	for (int iter = 0; iter < 200; iter++) {
+		struct ws w;
+		ws_init(&w);
+		struct ent ents[9];
+		int n = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 8;
+		for (int i = 0; i < n; i++) {
+			unsigned r1 = (seed = seed * 1103515245u + 12345u) >> 16;
+			unsigned r2 = (seed = seed * 1103515245u + 12345u) >> 16;
+			unsigned r3 = (seed = seed * 1103515245u + 12345u) >> 16;
+			static const char types[] = "ffddllhh";
+			ents[i].type = types[r1 % 8];
+			ents[i].name = names[r2 % NN];
+			ents[i].data = ents[i].type == 'l' ? targets[r3 % NT]
+			               : ents[i].type == 'h' ? names[r3 % NN] : "x";
+			ents[i].size = 0;
+		}
+		ents[n].type = 0;
+		make_archive(w.archive, ents, 0);
+		struct ferr e;
+		if (unpack(&w, NULL, 0, NULL, &e) == 0) {
+			accepted++;
+
+			char *real = realpath(w.dest, NULL);
+			CHECK(real && links_inside(w.dest, real));
+			free(real);
+		} else {
+			refusedn++;
+		}
+		CHECK_INT(count_entries(w.outside), 0);
+		struct stat st;
+		CHECK(lstat("/tmp/yoe-fetch-test-escape", &st) != 0);
+		CHECK(count_entries(w.build) <= 1);   /* src/ at most, no temp */
+		char up[700];
+		snprintf(up, sizeof up, "%s/o", w.base);
+		CHECK(lstat(up, &st) != 0);
+		snprintf(up, sizeof up, "%s/build/o", w.base);
+		CHECK(lstat(up, &st) != 0);
+	}
+	/* the generator must exercise both outcomes to mean anything */
+	CHECK(accepted > 10);
+	CHECK(refusedn > 10);
+}
+
 /* --- patches --------------------------------------------------------------- */
 
 static const char patch1[] =
 	"From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
 	"From: Jane Dev <jane@example.com>\n"
-	"Date: Mon, 1 Jan 2024 00:00:00 +0000\n"
+	"Date: Mon, 1 Jan 2024 01:00:00 +0100\n"
 	"Subject: [PATCH 1/2] greet the\n"
 	" whole world\n"
 	"\n"
@@ -618,6 +710,9 @@ TEST(patches_become_commits)
 	                      "Jane Dev <jane@example.com>|greet the whole world");
 	snprintf(cmd, sizeof cmd, "git -C '%s' log -1 --format=%%b HEAD~1", w.dest);
 	CHECK_STR(slurp(cmd), "Because one is not enough.");
+	/* the author date comes from the Date: header, zone included */
+	snprintf(cmd, sizeof cmd, "git -C '%s' log -1 --format='%%at %%ai' HEAD~1", w.dest);
+	CHECK_STR(slurp(cmd), "1704067200 2024-01-01 01:00:00 +0100");
 	snprintf(cmd, sizeof cmd, "git -C '%s' status --porcelain", w.dest);
 	CHECK_STR(slurp(cmd), "");
 	snprintf(cmd, sizeof cmd, "cat '%s/a.txt' '%s/new.txt'", w.dest, w.dest);
@@ -628,6 +723,37 @@ TEST(patches_become_commits)
 	snprintf(first, sizeof first, "%s", slurp(cmd));
 	CHECK_INT(unpack(&w, patches, 2, NULL, &e), 0);
 	CHECK_STR(slurp(cmd), first);
+}
+
+static const char patch_utf8[] =
+	"From: =?UTF-8?q?J=C3=B6rg_M=C3=BCller?= <joerg@example.com>\n"
+	"Date: Tue, 2 Jan 2024 10:00:00 -0230\n"
+	"Subject: [PATCH] =?UTF-8?b?R3LDvMOfZSBhdXM=?= =?UTF-8?q?_K=C3=B6ln?=\n"
+	"\n"
+	"---\n"
+	"diff --git a/a.txt b/a.txt\n"
+	"--- a/a.txt\n"
+	"+++ b/a.txt\n"
+	"@@ -1,2 +1,2 @@\n"
+	"-hello\n"
+	"+hallo\n"
+	" bye\n";
+
+TEST(patch_header_encoded_words)
+{
+	struct ws w;
+	ws_init(&w);
+	const struct ent ents[] = {{'f', "p-1/a.txt", "hello\nbye\n", 0}, {0, 0, 0, 0}};
+	make_archive(w.archive, ents, 0);
+	char pp[700];
+	snprintf(pp, sizeof pp, "%s/utf8.patch", w.base);
+	CHECK(write_file_if_changed(pp, patch_utf8, strlen(patch_utf8), 0644) == 1);
+	const char *patches[] = {pp};
+	struct ferr e;
+	CHECK_INT(unpack(&w, patches, 1, NULL, &e), 0);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "git -C '%s' log -1 --format='%%an|%%s|%%ai'", w.dest);
+	CHECK_STR(slurp(cmd), "Jörg Müller|Grüße aus Köln|2024-01-02 10:00:00 -0230");
 }
 
 TEST(patch_that_fails)

@@ -11,7 +11,8 @@ $(BIN)/starlark-fuzz-replay: $(call objs,tests/fuzz/replay.c) $(FUZZ_OBJS) $(STA
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(STARLARK_LIB) $(RTLIB) $(call pkg_libs,$(STARLARK_LIBS)) -lm
 
 # Built only by tests/fuzz/run-fuzz (CC=clang, objects compiled with
-# -fsanitize=fuzzer-no-link,address,undefined).
+# -fsanitize=fuzzer-no-link,address,undefined; FUZZ_LDFLAGS says how to link).
+FUZZ_LDFLAGS ?= -fsanitize=fuzzer,address,undefined
 $(BIN)/fuzz-starlark: $(FUZZ_OBJS) $(STARLARK_LIB) $(RTLIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $(filter %.o,$^) $(STARLARK_LIB) $(RTLIB) $(call pkg_libs,$(STARLARK_LIBS)) -lm
+	$(CC) $(ALL_LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $(filter %.o,$^) $(STARLARK_LIB) $(RTLIB) $(call pkg_libs,$(STARLARK_LIBS)) -lm

@@ -5,7 +5,8 @@
  * module as a load()able module and its test types predeclared.  Any error is
  * formatted (exercising tracebacks); a successful module's globals are
  * printed with repr into a buffer.  Built with clang -fsanitize=fuzzer by
- * tests/fuzz/run-fuzz, and with the normal compiler for the regression replay. */
+ * tests/fuzz/run-fuzz (with -DFUZZ_GC for its --gc mode), and with the normal
+ * compiler for the regression replay. */
 #include "fuzz_starlark.h"
 
 #include "starlark/starlark.h"
@@ -27,6 +28,11 @@ static struct sl_module *fuzz_load(sl_thread *th, const char *module, void *ud)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+#ifdef FUZZ_GC
+	/* run-fuzz --gc: the garbage-collected heap of normal builds, collecting
+	 * often, to catch values kept where the collector does not look. */
+	sl_gc_enable(true);
+#endif
 	struct assert_state st;
 	memset(&st, 0, sizeof st);
 	sl_thread *th = sl_thread_new();

@@ -8,6 +8,7 @@
 # a hard link.  The images are checked with independent tools: e2fsck,
 # debugfs, sfdisk, fsck.vfat, mdir, cpio.
 . "$(dirname "$0")/../lib/testlib.sh"
+umask 022 # fixtures are made as root and read by nobody
 APKSIGN=$YOE_BIN/apk-sign
 IA=$YOE_BIN/image-assemble
 HERE=$T_TOP/tests/image
@@ -61,6 +62,10 @@ h usr/bin/su2 usr/bin/su
 l usr/bin/sh2 /bin/hello
 l usr/kernel ../boot/./vmlinuz
 d tmp 1777 0 0
+d lib 0755 0 0
+d lib/modules 0755 0 0
+d lib/modules/6.6.0-yoe 0755 0 0
+f lib/modules/6.6.0-yoe/foo.ko 0644 0 0 not really a module
 EOF
 python3 "$HERE/mkapk.py" -o "$F/up-unsigned.apk" --name upstream --version 2.0-r1 "$F/upstream.txt"
 "$APKSIGN" resign --key "$F/keys/proj.rsa" -o "$F/upstream-2.0-r1.apk" "$F/up-unsigned.apk" \
@@ -172,12 +177,21 @@ DB=$(debugfs -R 'cat /lib/apk/db/installed' "$W/root.ext4" 2>/dev/null)
 check_contains "apk db lists upstream" "$DB" "P:upstream"
 check_contains "apk db has the owner of data.txt" "$DB" "R:data.txt
 a:100:101:640"
+check_eq "apk arch" "$(debugfs -R 'cat /etc/apk/arch' "$W/root.ext4" 2>/dev/null)" "x86_64"
 check_eq "apk world" "$(debugfs -R 'cat /etc/apk/world' "$W/root.ext4" 2>/dev/null | tr '\n' ' ')" "base upstream "
 check_contains "project key installed for apk" \
   "$(debugfs -R 'cat /etc/apk/keys/proj.rsa.pub' "$W/root.ext4" 2>/dev/null)" "BEGIN PUBLIC KEY"
 check_eq "file contents intact" \
   "$(debugfs -R 'cat /boot/vmlinuz' "$W/root.ext4" 2>/dev/null | sha256sum)" \
   "$(sha256sum <"$F/base/boot/vmlinuz")"
+if command -v depmod >/dev/null; then
+  check_contains "depmod indexed the kernel's modules" \
+    "$(debugfs -R 'cat /lib/modules/6.6.0-yoe/modules.dep' "$W/root.ext4" 2>/dev/null)" "foo.ko:"
+  check_contains "modules.dep is in the manifest, root-owned" \
+    "$(cat "$W/out-sys/sys.img.manifest")" "- 0644 0 0 /lib/modules/6.6.0-yoe/modules.dep [image]"
+else
+  echo "SKIP: depmod (kmod not installed)"
+fi
 M=$(cat "$W/out-sys/sys.img.manifest")
 check_contains "manifest records the device" "$M" "c 0600 0 5 /dev/console 5,1 [upstream]"
 
@@ -327,9 +341,35 @@ size = 16M
 root = true' spec big
 build big
 check "tree too big for its partition fails" test "$RC" -ne 0
-check_contains "too big: gives the numbers" "$OUT" "needs about 24 MiB and 23 inodes but the 16 MiB ext4 filesystem has 11 MiB"
+check_contains "too big: gives the numbers" "$OUT" "needs about 24 MiB and 24 inodes but the 16 MiB ext4 filesystem has 11 MiB"
 check_contains "too big: names the partition" "$OUT" 'partition "rootfs"'
 nothing_left big
+
+# A package altered after signing (one byte of its data stream), one of
+# another arch, and the same package twice: all refused before any work.
+cp "$F/base-1.0-r0.apk" "$F/tampered-1.0-r0.apk"
+sz=$(stat -c %s "$F/tampered-1.0-r0.apk")
+printf '\377' | dd of="$F/tampered-1.0-r0.apk" bs=1 seek=$((sz - 100)) conv=notrunc status=none
+printf 'd etc 0755 0 0\nf etc/arm 0644 0 0 arm\n' >"$F/arm.txt"
+python3 "$HERE/mkapk.py" -o "$F/arm-u.apk" --name armpkg --version 1-r0 --arch aarch64 "$F/arm.txt"
+"$APKSIGN" resign --key "$F/keys/proj.rsa" -o "$F/armpkg-1-r0.apk" "$F/arm-u.apk"
+chmod a+r "$F"/*.apk
+PKGS="$F/tampered-1.0-r0.apk" spec tampered
+build tampered
+check "tampered package fails" test "$RC" -ne 0
+check_contains "tampered: names the file and the datahash" "$OUT" "tampered-1.0-r0.apk"
+check_contains "tampered: says what is wrong" "$OUT" "datahash"
+nothing_left tampered
+PKGS="$BASE $F/armpkg-1-r0.apk" spec wrongarch
+build wrongarch
+check "package of another arch fails" test "$RC" -ne 0
+check_contains "wrong arch: says so" "$OUT" "armpkg-1-r0.apk: package arch is aarch64 but the image is x86_64"
+nothing_left wrongarch
+PKGS="$BASE $UP $BASE" spec twice
+build twice
+check "a package listed twice fails" test "$RC" -ne 0
+check_contains "listed twice: says so" "$OUT" "package base is listed twice"
+nothing_left twice
 
 # Hostile packages: a path leaving the tree, a write through a symlink
 # pointing outside.  Both must fail without touching anything outside.
@@ -402,6 +442,35 @@ root = true' spec scr "scripts = require"
   check_contains "the manifest lists the script's file" \
     "$(cat "$W/out-scr/scr.img.manifest")" "- 0644 0 0 /etc/marker [image]"
   check "scripts image e2fsck clean" e2fsck -fn "$W/scr.ext4"
+
+  # Interrupted mid-build (a script that never ends): SIGTERM still leaves
+  # nothing behind.
+  printf '#!/bin/sh\nwhile :; do :; done\n' >"$F/spin"
+  python3 "$HERE/mkapk.py" -o "$F/spin-u.apk" --name spin --version 1.0-r0 \
+    --script .post-install="$F/spin" "$F/shell.txt"
+  "$APKSIGN" resign --key "$F/keys/proj.rsa" -o "$F/spin-1.0-r0.apk" "$F/spin-u.apk"
+  chmod a+r "$F/spin-1.0-r0.apk"
+  PKGS="$F/spin-1.0-r0.apk" PARTS='[partition "rootfs"]
+type = ext4
+size = 32M
+root = true' spec intr
+  # Not through as_user: $! must be image-assemble itself (setpriv execs).
+  if [ "$(id -u)" -eq 0 ]; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$IA" "$W/intr.ini" >/dev/null 2>&1 &
+  else
+    "$IA" "$W/intr.ini" >/dev/null 2>&1 &
+  fi
+  ipid=$!
+  for i in $(seq 1 100); do
+    ls -d /dev/shm/.intr.work-*/tmp/script "$W"/out-intr/.intr.work-*/tmp/script \
+      >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  kill -TERM "$ipid"; wait "$ipid"; irc=$?
+  sleep 0.5 # the sandbox dies with its parent
+  check "SIGTERM stops the build with a failure status ($irc)" test "$irc" -ne 0
+  nothing_left intr
+  check_eq "the sandboxed script died with the build" "$(pgrep -f '\.intr\.work-' | wc -l)" 0
 else
   echo "SKIP: install scripts (no unprivileged user namespaces here)"
 fi

@@ -395,5 +395,12 @@ TEST(layout_sizes)
 	CHECK_INT(l.size[1] % MIB, 0);
 	CHECK_INT(l.total, 65 * MIB + l.size[1]);
 	layout_free(&l);
+	/* An MBR cannot address past 2 TiB; GPT can. */
+	s.parts[0].size = 3ull << 40;
+	CHECK_INT(layout_compute(&l, &s, &m), -1);
+	layout_free(&l);
+	s.table = TABLE_GPT;
+	CHECK_INT(layout_compute(&l, &s, &m), 0);
+	layout_free(&l);
 	manifest_free(&m);
 }

@@ -313,3 +313,48 @@ TEST(deep_nesting_is_an_error_not_a_crash)
 	                    "s = str(build(100000))\nprint(len(s) > 1000)\n");
 	CHECK_STR(r, "True\n");
 }
+
+/* Last, because it turns the collector on for the rest of the process:
+ * garbage-heavy code still computes the right answers, and a module kept
+ * only in a local variable survives many collections. */
+TEST(garbage_collection_keeps_live_values)
+{
+	sl_gc_enable(true);
+	sl_thread *th = sl_thread_new();
+	const char *lib = "def mk(n):\n  return {str(i): [i] * 3 for i in range(n)}\nkeep = mk(100)\n"
+	                  "big = 1 << 200\n";
+	struct sl_module *m = sl_exec_file(th, "lib.star", lib, strlen(lib), NULL);
+	CHECK(m != NULL);
+	const char *work = "def churn():\n"
+	                   "  t = 0\n"
+	                   "  for r in range(200):\n"
+	                   "    d = {i: str(i) * 3 for i in range(500)}\n"
+	                   "    l = [(k, v) for k, v in d.items() if k % 7 == 0]\n"
+	                   "    f = lambda x: x + len(l)\n"
+	                   "    t = (t + f(r) + len(d[499]) + ((1 << 100) + r) % 1000) % 1000003\n"
+	                   "  return t\n"
+	                   "print(churn())\n";
+	sl_buf_free(&out);
+	sl_thread_set_print(th, capture_print, NULL);
+	CHECK(sl_exec_file(th, "work.star", work, strlen(work), NULL) != NULL);
+	/* the same program without collection pressure gives the same answer */
+	struct sl_buf first = out;
+	out = (struct sl_buf)SL_BUF_INIT;
+	CHECK(sl_exec_file(th, "work.star", work, strlen(work), NULL) != NULL);
+	CHECK_STR(out.data, first.data);
+	sl_buf_free(&first);
+	sl_value keep = sl_module_get(m, "keep");
+	CHECK(keep && sl_kind(keep) == SL_KDICT && sl_dict_len(keep) == 100);
+	sl_value v = keep ? sl_dict_get_str(keep, "42") : NULL;
+	struct sl_buf b = SL_BUF_INIT;
+	if (v)
+		sl_repr(v, &b);
+	CHECK_STR(b.data, "[42, 42, 42]");
+	sl_buf_free(&b);
+	sl_value big = sl_module_get(m, "big");
+	if (big)
+		sl_int_format(big, 16, &b);
+	CHECK_STR(b.data, "100000000000000000000000000000000000000000000000000");
+	sl_buf_free(&b);
+	sl_thread_free(th);
+}

@@ -7,7 +7,7 @@ appends its argv to $YOE_DOUBLE_LOG (one line, tab-separated), then does the
 smallest real thing its helper does, so ninja's view of the world is right:
 
   fetch-and-verify fetch/git-fetch --out F   write F (only when it changed)
-  fetch-and-verify unpack --dest D            create D with one file
+  fetch-and-verify unpack --dest D [--out F]  create D with one file; F = a commit
   container-step SPEC (with [container])      write dir/container.id
   container-step SPEC                         run the spec's shell steps with
                                               sh (no sandbox!) into dir/destdir,
@@ -90,6 +90,9 @@ def fetch(args):
         os.makedirs(d)
         with open(os.path.join(d, "SOURCE"), "w") as f:
             f.write(" ".join(args) + "\n")
+        if "--out" in args:
+            commit = hashlib.sha1(" ".join(a for a in args if a != opt(args, "--out")).encode()).hexdigest()
+            write_if_changed(opt(args, "--out"), (commit + "\n").encode())
     return 0
 
 def step(args):
