@@ -8,6 +8,7 @@
 #include "lib/log.h"
 #include "lib/sha256.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,4 +55,40 @@ int cache_lookup(const char *cache, const char *hex, char **path, struct ferr *e
 	}
 	*path = p;
 	return 1;
+}
+
+int cache_check(const char *cache, unsigned *ok, unsigned *removed, struct ferr *e)
+{
+	char *dir;
+	*ok = *removed = 0;
+	if (asprintf(&dir, "%s/sources/sha256", cache) < 0)
+		return ferr_set(e, "out of memory");
+	DIR *d = opendir(dir);
+	if (!d) {
+		int err = errno;
+		free(dir);
+		if (err == ENOENT)
+			return 0;   /* an empty cache is a clean one */
+		return ferr_set(e, "cannot read %s/sources/sha256: %s", cache, strerror(err));
+	}
+	struct dirent *de;
+	int r = 0;
+	while ((de = readdir(d))) {
+		if (!sha256_hex_valid(de->d_name))
+			continue;
+		char *p = NULL;
+		int got = cache_lookup(cache, de->d_name, &p, e);
+		free(p);
+		if (got < 0) {
+			r = -1;
+			break;
+		}
+		if (got)
+			(*ok)++;
+		else
+			(*removed)++;
+	}
+	closedir(d);
+	free(dir);
+	return r;
 }

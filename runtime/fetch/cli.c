@@ -38,6 +38,9 @@ static const char usage[] =
 "  module-status --dir DIR [--commit C]\n"
 "        Print '<state> <HEAD>': clean, missing, moved, modified or extra-files\n"
 "        (for 'yoe module list'); exit 0 unless the check itself fails.\n"
+"  cache-check --cache DIR\n"
+"        Re-hash every cached download, remove the ones that do not match their\n"
+"        name; prints 'N intact, M removed'.\n"
 "  sha256 FILE...\n"
 "        Print 'HEX  FILE' lines (sha256sum format).\n"
 "\n"
@@ -132,7 +135,7 @@ static const struct {
 } stropts[] = {
 	{"--url", "fetch git-fetch module-sync", offsetof(struct args, url)},
 	{"--sha256", "fetch unpack", offsetof(struct args, sha256)},
-	{"--cache", "fetch git-fetch", offsetof(struct args, cache)},
+	{"--cache", "fetch git-fetch cache-check", offsetof(struct args, cache)},
 	{"--tag", "git-fetch", offsetof(struct args, tag)},
 	{"--branch", "git-fetch", offsetof(struct args, branch)},
 	{"--commit", "git-fetch unpack module-sync module-verify module-status", offsetof(struct args, commit)},
@@ -394,6 +397,17 @@ static int cmd_module_status(struct args *a, struct ferr *e)
 	return 0;
 }
 
+static int cmd_cache_check(struct args *a, struct ferr *e)
+{
+	if (need(a->cache, "--cache", "cache-check"))
+		return 2;
+	unsigned ok, removed;
+	if (cache_check(a->cache, &ok, &removed, e) != 0)
+		return 1;
+	printf("%u intact, %u removed\n", ok, removed);
+	return 0;
+}
+
 static int cmd_sha256(struct args *a, struct ferr *e)
 {
 	if (a->nfiles == 0) {
@@ -436,7 +450,7 @@ int fetch_cli(int argc, char **argv)
 	} cmds[] = {
 		{"fetch", cmd_fetch}, {"git-fetch", cmd_git_fetch}, {"unpack", cmd_unpack},
 		{"module-sync", cmd_module_sync}, {"module-verify", cmd_module_verify},
-		{"module-status", cmd_module_status},
+		{"module-status", cmd_module_status}, {"cache-check", cmd_cache_check},
 		{"sha256", cmd_sha256},
 	};
 	size_t k;

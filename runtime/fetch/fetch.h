@@ -67,6 +67,12 @@ char *cache_source_path(const char *cache, const char *hex);
  * warning), -1 on I/O error. */
 int cache_lookup(const char *cache, const char *hex, char **path, struct ferr *e);
 
+/* cache_check re-hashes every file in <cache>/sources/sha256/, removing
+ * (with a warning) each whose content does not match its name, and counts
+ * the intact and removed ones; files that are not 64-hex names are left
+ * alone.  -1 when the directory cannot be read. */
+int cache_check(const char *cache, unsigned *ok, unsigned *removed, struct ferr *e);
+
 /* --- safe extraction (unpack.c, archive.c, gitexport.c, tree.c) -------- */
 
 /* Limits against archive bombs; 0 means no limit. */

@@ -9,13 +9,41 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* What a `git format-patch` mail header tells us. */
 struct patch_meta {
 	char name[256];      /* author name, "" when the patch has no header */
 	char email[256];     /* author email */
+	long long when;      /* author time (Date:), seconds since the epoch */
+	int tz;              /* its offset from UTC in minutes */
+	int has_date;        /* a Date: header was understood */
 	char *message;       /* malloc'd commit message */
 };
+
+/* parse_date reads an RFC 2822 date ("Mon, 1 Jan 2024 12:00:00 +0100",
+ * the weekday optional) as format-patch writes it. */
+static int parse_date(const char *v, struct patch_meta *m)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	const char *p = strchr(v, ',') ? strchr(v, ',') + 1 : v;
+	while (*p == ' ')
+		p++;
+	const char *end = strptime(p, "%d %b %Y %H:%M:%S", &tm);
+	if (!end)
+		return -1;
+	while (*end == ' ')
+		end++;
+	int sign = *end == '-' ? -1 : 1;
+	if ((*end != '+' && *end != '-') || strlen(end) < 5)
+		return -1;
+	int hh = (end[1] - '0') * 10 + (end[2] - '0'), mm = (end[3] - '0') * 10 + (end[4] - '0');
+	m->tz = sign * (hh * 60 + mm);
+	m->when = (long long)timegm(&tm) - (long long)m->tz * 60;
+	m->has_date = 1;
+	return 0;
+}
 
 /* header_value copies a header's value (with folded continuation lines)
  * from line into out. */
@@ -41,11 +69,79 @@ static void header_value(const char *line, char *out, size_t n)
 	out[k] = '\0';
 }
 
+/* b64 is the value of a base64 digit, -1 for anything else. */
+static int b64(int c)
+{
+	if (c >= 'A' && c <= 'Z') return c - 'A';
+	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+	if (c >= '0' && c <= '9') return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* decode_words undoes RFC 2047 encoded words in place ("=?UTF-8?q?J=C3=B6rg?="
+ * is how format-patch writes "Jörg"); bytes pass through as UTF-8, and
+ * whitespace between two encoded words is dropped, as the RFC says. */
+static void decode_words(char *s)
+{
+	char *out = s, *p = s, *after_word = NULL;
+	while (*p) {
+		char *q1, *q2, *end;
+		if (p[0] == '=' && p[1] == '?' && (q1 = strchr(p + 2, '?')) && q1[1] && q1[2] == '?'
+		    && (end = strstr(q1 + 3, "?="))) {
+			int kind = q1[1] | 0x20;
+			q2 = q1 + 3;
+			if (after_word)
+				out = after_word;   /* drop the space between words */
+			if (kind == 'q') {
+				for (char *c = q2; c < end; c++) {
+					if (*c == '_')
+						*out++ = ' ';
+					else if (*c == '=' && c + 2 < end && hexval(c[1]) >= 0 && hexval(c[2]) >= 0) {
+						*out++ = (char)(hexval(c[1]) * 16 + hexval(c[2]));
+						c += 2;
+					} else
+						*out++ = *c;
+				}
+			} else if (kind == 'b') {
+				unsigned acc = 0;
+				int bits = 0;
+				for (char *c = q2; c < end; c++) {
+					int v = b64((unsigned char)*c);
+					if (v < 0)
+						continue;
+					acc = (acc << 6) | (unsigned)v;
+					bits += 6;
+					if (bits >= 8) {
+						bits -= 8;
+						*out++ = (char)((acc >> bits) & 0xff);
+					}
+				}
+			} else {
+				memmove(out, p, (size_t)(end + 2 - p));
+				out += end + 2 - p;
+			}
+			p = end + 2;
+			after_word = out;
+			continue;
+		}
+		if (*p != ' ' && *p != '\t')
+			after_word = NULL;
+		*out++ = *p++;
+	}
+	*out = '\0';
+}
+
 /* parse_meta reads From:/Subject: and the body up to `---` from a
  * format-patch mail; a plain diff gets the fallback subject. */
 static int parse_meta(const char *buf, const char *patch, struct patch_meta *m)
 {
-	char from[512] = "", subject[1024] = "";
+	char from[512] = "", subject[1024] = "", date[128] = "";
 	const char *p = buf, *body = NULL;
 	int in_header = strncmp(buf, "From ", 5) == 0 || strncmp(buf, "From:", 5) == 0
 	                || strncmp(buf, "Subject:", 8) == 0;
@@ -58,11 +154,18 @@ static int parse_meta(const char *buf, const char *patch, struct patch_meta *m)
 			header_value(p, from, sizeof from);
 		else if (strncasecmp(p, "Subject:", 8) == 0)
 			header_value(p, subject, sizeof subject);
+		else if (strncasecmp(p, "Date:", 5) == 0)
+			header_value(p, date, sizeof date);
 		const char *nl = strchr(p, '\n');
 		p = nl ? nl + 1 : p + strlen(p);
 	}
+	decode_words(from);
+	decode_words(subject);
 	memset(m->name, 0, sizeof m->name);
 	memset(m->email, 0, sizeof m->email);
+	m->has_date = 0;
+	if (date[0])
+		parse_date(date, m);   /* unparsable: yoe's fixed time, as without */
 	const char *lt = strchr(from, '<'), *gt = lt ? strchr(lt, '>') : NULL;
 	if (lt && gt) {
 		size_t nl = (size_t)(lt - from);
@@ -210,7 +313,9 @@ static int apply_patch(git_repository *repo, const git_signature *yoe, const cha
 			         pos.file[0] ? ": " : "", git_errmsg());
 		goto out;
 	}
-	if (m.email[0] && git_signature_new(&author, m.name, m.email, yoe->when.time, 0) != 0)
+	if (m.email[0] && git_signature_new(&author, m.name, m.email,
+	                                    m.has_date ? m.when : yoe->when.time,
+	                                    m.has_date ? m.tz : 0) != 0)
 		author = NULL;
 	git_oid id;
 	if (commit_index(repo, author ? author : yoe, yoe, m.message, &id) != 0) {

@@ -234,6 +234,9 @@ int apkdb_write(struct stage *st, const struct image_spec *s)
 	free(db);
 	rc = rc ? rc : stage_file(st, "lib/apk/db/triggers", "", 0, 0644);
 	rc = rc ? rc : write_world(st, s);
+	/* apk reads the system's arch from here (apk --initdb writes it). */
+	rc = rc ? rc : write_line(st, "etc/apk/arch",
+	                          !strcmp(s->arch, "arm64") ? "aarch64" : s->arch);
 	rc = rc ? rc : write_key(st, s);
 	if (!rc && s->nrepositories) {
 		char *buf = NULL;

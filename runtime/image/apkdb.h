@@ -1,7 +1,7 @@
 /* runtime/image/apkdb.h — the files that make the rootfs a working apk
  * system and a named host: lib/apk/db/installed (every package with its
  * files, owners and checksums, as `apk info -L` and `apk del` need),
- * lib/apk/db/triggers, etc/apk/world, etc/apk/keys/<key>,
+ * lib/apk/db/triggers, etc/apk/world, etc/apk/arch, etc/apk/keys/<key>,
  * etc/apk/repositories, etc/hostname, etc/timezone (+ etc/localtime). */
 #ifndef YOE_IMAGE_APKDB_H
 #define YOE_IMAGE_APKDB_H

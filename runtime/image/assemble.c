@@ -9,6 +9,7 @@
 #include "image/ids.h"
 #include "image/layout.h"
 #include "image/manifest.h"
+#include "image/modules.h"
 #include "image/pkg.h"
 #include "image/ptable.h"
 #include "image/scripts.h"
@@ -176,9 +177,9 @@ static int make_rootfs(struct ctx *c)
 	long cpus = j && *j ? atol(j) : sysconf(_SC_NPROCESSORS_ONLN);
 	if (stage_all(&c->st, cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus))
 		return -1;
-	if (apkdb_write(&c->st, s))
+	if (apkdb_write(&c->st, s) || scripts_run(&c->st, s, c->tmpdir))
 		return -1;
-	return scripts_run(&c->st, s, c->tmpdir);
+	return modules_index(&c->st, c->tmpdir, s->path);
 }
 
 /* boot_vfat is the partition syslinux goes on: the bootable vfat one, else
@@ -489,6 +490,7 @@ int image_assemble(const struct image_spec *s, const struct assemble_opts *o)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, on_signal);
 	if (check_paths(s) || open_packages(&c) || make_work(&c) || make_rootfs(&c) ||
 	    boot_pick(s, &c.m, &c.kernel, &c.initrd))
 		goto done;

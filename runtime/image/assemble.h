@@ -2,7 +2,8 @@
  *
  *   1. open every package and verify it against the project key
  *   2. unpack them into a staging tree, recording owners in the manifest
- *   3. write the apk database, hostname, timezone; run install scripts
+ *   3. write the apk database, hostname, timezone; run install scripts;
+ *      index kernel modules (depmod)
  *   4. lay out the partitions, make each filesystem in place in the output
  *   5. write the partition table and boot code; copy kernel/initrd out;
  *      write the initramfs and the manifest

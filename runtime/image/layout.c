@@ -78,6 +78,11 @@ int layout_compute(struct layout *l, const struct image_spec *s,
 		at += l->size[i];
 	}
 	l->total = at + tail;
+	if (s->table == TABLE_MBR && at / 512 > 0xffffffffu) {
+		log_error("%s: the partitions end at %" PRIu64 " MiB, beyond the 2 TiB an "
+		          "MBR table can address (set [image] table = gpt)", s->path, at / MIB);
+		return -1;
+	}
 	if (s->disk_size) {
 		if (s->disk_size < l->total) {
 			log_error("%s: the partitions need %" PRIu64 " MiB but [image] size "

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void usage(FILE *f)
 {
@@ -21,7 +22,7 @@ static void usage(FILE *f)
 		"  2. unpacks them into a staging tree; owners, modes and device nodes\n"
 		"     are kept in a manifest, never applied on the host\n"
 		"  3. writes the apk database, hostname, timezone; runs install scripts\n"
-		"     in a bwrap sandbox when the target arch runs here\n"
+		"     in a bwrap sandbox when the target arch runs here; depmod\n"
 		"  4. makes ext4 (mke2fs + debugfs) and vfat (mkfs.vfat + mtools)\n"
 		"     partitions in place, the MBR/GPT table and syslinux boot code\n"
 		"  5. writes <output>.manifest, and kernel/initrd/initramfs if asked\n"
@@ -29,6 +30,9 @@ static void usage(FILE *f)
 		"The same packages and spec give the same bytes (SOURCE_DATE_EPOCH or\n"
 		"[image] source_date_epoch sets every timestamp).  On failure nothing\n"
 		"is left behind.\n"
+		"\n"
+		"environment: SOURCE_DATE_EPOCH, YOE_IMAGE_WORK (work directory base),\n"
+		"YOE_IMAGE_JOBS (unpacking threads)\n"
 		"\n"
 		"options:\n"
 		"  -v, --verbose   say what is done\n"
@@ -75,6 +79,9 @@ int main(int argc, char **argv)
 		setenv("PATH", np, 1);
 		free(np);
 	}
+	/* Files that depmod and install scripts create get their mode from
+	 * the umask; fix it so the image does not depend on the caller's. */
+	umask(022);
 	struct image_spec s;
 	int rc = spec_load(&s, spec_path) ? 1 : image_assemble(&s, &o) ? 1 : 0;
 	spec_free(&s);

@@ -25,7 +25,7 @@ static int open_one(struct pkg *p, const char *path, const char *pubkey,
 	if (apk_open(&p->apk, path, &err) ||
 	    apk_verify_signature(&p->apk, pubkey, &err) ||
 	    apk_verify_datahash(&p->apk, &err)) {
-		log_error("%s; refused: the image takes only packages signed with the project key %s",
+		log_error("%s; refusing the package (rebuild it, signed with the project key %s)",
 		          err.msg, pubkey);
 		return -1;
 	}
