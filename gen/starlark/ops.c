@@ -647,13 +647,15 @@ void sl_iter_done(struct sl_iter *it)
 
 sl_value *sl_to_array(sl_thread *th, sl_value v, size_t *n)
 {
+	/* An empty list may have no item array; NULL means "error" to callers. */
+	static sl_value no_items[1];
 	switch (sl_kind(v)) {
 	case SL_KLIST:
 		*n = SL_LIST(v)->len;
-		return SL_LIST(v)->items;
+		return SL_LIST(v)->items ? SL_LIST(v)->items : no_items;
 	case SL_KTUPLE:
 		*n = SL_TUPLE(v)->len;
-		return SL_TUPLE(v)->items;
+		return SL_TUPLE(v)->len ? SL_TUPLE(v)->items : no_items;
 	default:
 		break;
 	}

@@ -72,7 +72,10 @@ check_contains "binary per-arch sha256" "$(grep -A3 'bin.x86_64/fetch.ref: fetch
 check_contains "binary arm64 sha256" "$(grep -A3 'bin.arm64/fetch.ref: fetch' build.ninja)" "--sha256 $(printf '3%.0s' $(seq 64))"
 check_contains "binary url template" "$(grep -A3 'bin.x86_64/fetch.ref: fetch' build.ninja)" 'https://example.com/dl/1.2/bin-amd64.tar.gz'
 check_contains "binary extras mode" "$(spec bin)" 'chmod 644 $DESTDIR/usr/share/bin/LICENSE'
-check_contains "container setup has network" "$(spec tc)" 'step = apk add build-base'
+check_contains "container setup step" "$(spec tc)" 'setup = apk add build-base'
+check_contains "container rootfs from the pinned tarball" "$(spec tc)" "rootfs_tarball = cache/sources/sha256/$(printf '4%.0s' $(seq 64))"
+check_contains "container image tag" "$(spec tc)" 'image = yoe/tc:1-x86_64'
+check "container output is container.id" grep -q '^build build/alpine/tc.x86_64/container.id: container' build.ninja
 check "container is not packaged" sh -c "! grep -q 'tc-1-r0.apk' build.ninja"
 
 # wrong keywords and types point at the user's file
