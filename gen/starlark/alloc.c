@@ -75,7 +75,7 @@ void sl_gc_finalize(void *obj, void (*fn)(void *obj)) { (void)obj; (void)fn; }
 
 /* free space divisor: the heap may grow by live/SL_GC_DIVISOR before a
  * collection (Boehm's default is 3) */
-#define SL_GC_DIVISOR 2
+#define SL_GC_DIVISOR 3
 
 static bool gc_ready;
 static void gc_init(void)

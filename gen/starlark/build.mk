@@ -13,7 +13,3 @@ YOE_LIBS += $(STARLARK_LIBS)
 $(STARLARK_LIB): $(STARLARK_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv $@.tmp $@
-
-# stubs.c defines empty library tables only for lib_*.c files that do not
-# exist yet; rebuild it whenever that set of files changes.
-$(call objs,gen/starlark/stubs.c): $(wildcard gen/starlark/lib_*.c gen/starlark/format.c)

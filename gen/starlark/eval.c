@@ -450,8 +450,15 @@ static sl_value eval_call(struct frame *fr, const struct node *e)
 		case SL_KBYTES: tab = sl_bytes_methods; break;
 		default: break;
 		}
-		if (tab)
-			method = sl_method_lookup(tab, sl_str_data(e->x->val));
+		if (tab) {
+			/* the call site remembers its last lookup (receivers rarely change type) */
+			struct node *dot = (struct node *)e->x;
+			if (dot->mtab != tab) {
+				dot->mcache = sl_method_lookup(tab, sl_str_data(dot->val));
+				dot->mtab = tab;
+			}
+			method = dot->mcache;
+		}
 		if (!method) {
 			fr->pc = e->x;
 			fn = sl_attr(th, recv, sl_str_data(e->x->val));

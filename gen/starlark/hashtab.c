@@ -237,16 +237,30 @@ bool sl_dict_next(sl_value dict, size_t *pos, sl_value *key, sl_value *val)
 	return false;
 }
 
+static bool is_key(sl_value k, const char *key, size_t n)
+{
+	return k && sl_kind(k) == SL_KSTRING && SL_STR(k)->len == n && memcmp(SL_STR(k)->data, key, n) == 0;
+}
+
 sl_value sl_dict_get_str(sl_value dict, const char *key)
 {
 	struct sl_hashtab *t = &SL_DICT(dict)->t;
 	size_t n = strlen(key);
-	for (uint32_t i = 0; i < t->used; i++) {
-		sl_value k = t->entries[i].key;
-		if (k && sl_kind(k) == SL_KSTRING && SL_STR(k)->len == n && memcmp(SL_STR(k)->data, key, n) == 0)
-			return t->entries[i].value;
+	/* a string key hashes as its bytes do (see sl_hash) */
+	uint32_t h = sl_hash_bytes(key, n);
+	if (!t->index) {
+		for (uint32_t i = 0; i < t->used; i++)
+			if (t->entries[i].hash == h && is_key(t->entries[i].key, key, n))
+				return t->entries[i].value;
+		return NULL;
 	}
-	return NULL;
+	for (uint32_t j = h & t->mask;; j = (j + 1) & t->mask) {
+		int32_t k = t->index[j];
+		if (k < 0)
+			return NULL;
+		if (t->entries[k].hash == h && is_key(t->entries[k].key, key, n))
+			return t->entries[k].value;
+	}
 }
 
 int sl_set_add(sl_thread *th, sl_value set, sl_value x)

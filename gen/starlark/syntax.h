@@ -103,6 +103,11 @@ struct node {
 			int npos, nkw;      /* N_CALL: positional and keyword arguments (resolver) */
 		};
 		int index;              /* N_IDENT: slot index in its scope */
+		struct {
+			/* N_DOT called as a method: the method found in table mtab
+			 * last time (an inline cache filled by the evaluator) */
+			const struct sl_method *mtab, *mcache;
+		};
 	};
 	sl_value val;        /* N_CONST: the value; N_IDENT/N_DOT/N_KWARG: interned name; S_LOAD: module string */
 	struct funcode *fn;  /* S_DEF / N_LAMBDA; N_IDENT: its binding while resolving */

@@ -203,8 +203,10 @@ static inline enum sl_kind sl_kind(sl_value v)
 #define SL_OPAQUE(v) ((struct sl_opaque *)(v))
 
 /* ---- allocation ---- */
-/* sl_alloc returns zeroed memory that lives as long as the interpreter's
- * heap (never freed by library code).  Aborts on out-of-memory. */
+/* sl_alloc returns zeroed memory from the interpreter's heap (the Boehm
+ * collector, or an arena in sanitizer builds); library code never frees it.
+ * It stays valid while reachable (always, unless sl_gc_enable(true)).
+ * Aborts on out-of-memory. */
 void *sl_alloc(size_t n);
 /* sl_alloc_obj allocates an object of size n with its header set. */
 void *sl_alloc_obj(size_t n, enum sl_kind kind);
@@ -377,9 +379,9 @@ struct sl_iter {
 	bool counted;    /* seq->itercount was incremented (undo in sl_iter_done) */
 	sl_thread *th;   /* for opaque iterables (errors) */
 };
-/* sl_iter_start: false with an error ("got int, want iterable" as Go says:
- * "int value is not iterable") if v is not iterable.  Lists, dicts and sets
- * are marked as being iterated until sl_iter_done. */
+/* sl_iter_start: false with an error ("int value is not iterable", as Go
+ * says) if v is not iterable.  Lists, dicts and sets are marked as being
+ * iterated until sl_iter_done (mutating them meanwhile is an error). */
 bool sl_iter_start(sl_thread *th, sl_value v, struct sl_iter *it);
 bool sl_iter_next(struct sl_iter *it, sl_value *out);
 void sl_iter_done(struct sl_iter *it);

@@ -30,6 +30,9 @@ void assert_note(sl_thread *th, bool strict_only, const char *fmt, ...)
 	for (char *p = msg; *p; p++)  /* one line per report */
 		if (*p == '\n')
 			*p = ' ';
+	size_t used = strlen(st->all);
+	snprintf(st->all + used, sizeof st->all - used, "%s%s\n",
+	         strict_only ? "(strict) " : "", msg);
 	int *count = strict_only ? &st->mismatches : &st->failures;
 	if ((*count)++ == 0)
 		memcpy(strict_only ? st->first_mismatch : st->first_failure, msg, sizeof msg);

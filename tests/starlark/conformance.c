@@ -89,6 +89,7 @@ static const char *mode_name[] = {"exec", "struct", "resolve", "parse", "whole"}
 struct result {
 	bool lax, strict;     /* passed in lax / strict mode */
 	char reason[900];     /* why not, when it failed */
+	char details[1500];   /* every assertion report, one per line */
 };
 
 /* ---- known failures ---- */
@@ -393,6 +394,8 @@ static void run_chunk(const char *path, enum mode mode, struct chunk *c, struct 
 		reasonf(r, "assert.fails mismatch (%d): %s", st.mismatches, st.first_mismatch);
 		strict = false;
 	}
+	if (st.failures + st.mismatches > 1)
+		snprintf(r->details, sizeof r->details, "%s", st.all);
 	r->lax = lax;
 	r->strict = lax && strict;
 	for (size_t i = 0; i < nerr; i++)
@@ -486,6 +489,7 @@ struct failure {
 	int line;            /* first line of the chunk */
 	bool lax_failed;     /* failed lax (else strict only) */
 	char reason[900];
+	char details[1500];  /* all assertion reports, when more than one */
 	struct known *known; /* the known-failures entry that covers it */
 };
 
@@ -631,6 +635,7 @@ int main(int argc, char **argv)
 			fl->line = c->first_line;
 			fl->lax_failed = !r.lax;
 			snprintf(fl->reason, sizeof fl->reason, "%s", r.reason[0] ? r.reason : "(no reason)");
+			memcpy(fl->details, r.details, sizeof fl->details);
 			fl->known = find_known(fl->key);
 		}
 		printf("%-40s %-7s %6zu %6d %6d\n", fs->rel, mode_name[fs->mode], cf.nchunks, lax, strict);
@@ -663,6 +668,12 @@ int main(int argc, char **argv)
 		}
 		printf("  %s (line %d) %s: %s\n", fl->key, fl->line, fl->lax_failed ? "lax" : "strict",
 		       fl->reason);
+		for (const char *d = fl->details; *d;) {
+			const char *nl = strchr(d, '\n');
+			int len = nl ? (int)(nl - d) : (int)strlen(d);
+			printf("      - %.*s\n", len, d);
+			d = nl ? nl + 1 : d + len;
+		}
 		if (covered)
 			printf("      known: %s\n", fl->known->reason);
 		else

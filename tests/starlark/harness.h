@@ -19,6 +19,7 @@ struct assert_state {
 	char first_failure[600];  /* "line N: message" of the first failure */
 	char first_mismatch[600]; /* same for the first mismatch */
 	bool verbose;             /* also print every failure to stderr */
+	char all[1500];           /* every report, one per line, as many as fit */
 };
 
 /* assert_module builds the module `load("assert.star", ...)` returns: the
