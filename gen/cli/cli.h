@@ -41,6 +41,12 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 /* wants_help is true when argv has -h/--help before any `--`. */
 int wants_help(int argc, char **argv);
 
+struct yoe_load_opts;
+/* unit_args parses `CMD [--machine M] [--distro D] UNIT` (the commands that
+ * inspect one unit): 0 with *name set, or the usage error's exit status. */
+int unit_args(const struct command *cmd, int argc, char **argv, struct yoe_load_opts *o,
+              const char **name);
+
 #define YOE_VERSION "0.1.0"
 
 #endif

@@ -125,21 +125,10 @@ static void describe(struct yoe_session *s, struct yoe_unit *u)
 static int run(int argc, char **argv)
 {
 	struct yoe_load_opts o = {0};
-	const char *name = NULL;
-	for (int i = 1; i < argc; i++) {
-		int r = yoe_model_opt(argc, argv, &i, &o);
-		if (r < 0)
-			return usage_error(&cmd_desc, "%s needs a value", argv[i]);
-		if (r)
-			continue;
-		if (argv[i][0] == '-')
-			return usage_error(&cmd_desc, "unknown option '%s'", argv[i]);
-		if (name)
-			return usage_error(&cmd_desc, "one UNIT at a time");
-		name = argv[i];
-	}
-	if (!name)
-		return usage_error(&cmd_desc, "which unit? (yoe desc UNIT)");
+	const char *name;
+	int urc = unit_args(&cmd_desc, argc, argv, &o, &name);
+	if (urc)
+		return urc;
 	char *root = project_find();
 	if (!root)
 		return 1;

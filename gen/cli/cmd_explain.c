@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "emit/specs.h"
 #include "lib/fsutil.h"
-#include "yoe/eval.h"
+#include "yoe/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,29 +89,20 @@ static void show(const char *v)
 
 static int run(int argc, char **argv)
 {
-	const char *name = NULL, *machine = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--machine") && i + 1 < argc)
-			machine = argv[++i];
-		else if (argv[i][0] == '-' || name)
-			return usage_error(&cmd_explain, "unexpected argument '%s'", argv[i]);
-		else
-			name = argv[i];
-	}
-	if (!name)
-		return usage_error(&cmd_explain, "which unit? (yoe explain UNIT)");
+	struct yoe_load_opts o = {0};
+	const char *name;
+	int rc = unit_args(&cmd_explain, argc, argv, &o, &name);
+	if (rc)
+		return rc;
 	char *root = project_find();
 	if (!root)
 		return 1;
-	struct yoe_load_opts o = {.machine = machine};
-	struct yoe_project *p = yoe_load(root, &o);
-	struct yoe_dag *dags = NULL;
-	size_t ndags = 0;
-	int rc = 1;
-	if (p->err || yoe_resolve_all(p, &dags, &ndags) != 0 || p->err) {
-		fprintf(stderr, "%s\n", p->err ? p->err : "yoe: error: resolution failed");
-		goto out;
-	}
+	struct yoe_session s;
+	rc = yoe_session_open(&s, root, &o) < 0 ? -1 : 1;
+	free(root);
+	struct yoe_project *p = s.p;
+	struct yoe_dag *dags = s.dags;
+	size_t ndags = rc < 0 ? 0 : s.ndags;
 	for (size_t d = 0; d < ndags && rc == 1; d++) {
 		int i = yoe_dag_find(&dags[d], name);
 		if (i < 0)
@@ -171,18 +162,13 @@ static int run(int argc, char **argv)
 	}
 	if (rc == 1)
 		fprintf(stderr, "yoe: error: no unit named '%s' in the build (see `yoe query`)\n", name);
-out:
-	for (size_t d = 0; d < ndags; d++)
-		yoe_dag_free(&dags[d]);
-	free(dags);
-	yoe_project_free(p);
-	free(root);
-	return rc;
+	yoe_session_close(&s);
+	return rc < 0 ? 1 : rc;
 }
 
 const struct command cmd_explain = {
 	"explain", "say why a unit would rebuild (which key input changed)",
-	"usage: yoe explain UNIT [--machine M]\n"
+	"usage: yoe explain UNIT [--machine M] [--distro D]\n"
 	"\n"
 	"Compares the unit's key inputs now (fields, steps, files, patches, .star\n"
 	"files, dependency keys: see docs/unit-keys.md) with those of its last build,\n"

@@ -12,21 +12,10 @@ extern const struct command cmd_refs;
 static int run(int argc, char **argv)
 {
 	struct yoe_load_opts o = {0};
-	const char *name = NULL;
-	for (int i = 1; i < argc; i++) {
-		int r = yoe_model_opt(argc, argv, &i, &o);
-		if (r < 0)
-			return usage_error(&cmd_refs, "%s needs a value", argv[i]);
-		if (r)
-			continue;
-		if (argv[i][0] == '-')
-			return usage_error(&cmd_refs, "unknown option '%s'", argv[i]);
-		if (name)
-			return usage_error(&cmd_refs, "one UNIT at a time");
-		name = argv[i];
-	}
-	if (!name)
-		return usage_error(&cmd_refs, "which unit? (yoe refs UNIT)");
+	const char *name;
+	int urc = unit_args(&cmd_refs, argc, argv, &o, &name);
+	if (urc)
+		return urc;
 	char *root = project_find();
 	if (!root)
 		return 1;

@@ -1,6 +1,7 @@
 /* gen/cli/common.c — services shared by the subcommands: the command lookup,
  * usage errors, project discovery and the helpers' directory. */
 #include "cli/cli.h"
+#include "yoe/session.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -113,4 +114,25 @@ const char *libexec_dir(void)
 	}
 	snprintf(dir, sizeof dir, "%s", self);
 	return dir;
+}
+
+int unit_args(const struct command *cmd, int argc, char **argv, struct yoe_load_opts *o,
+              const char **name)
+{
+	*name = NULL;
+	for (int i = 1; i < argc; i++) {
+		int r = yoe_model_opt(argc, argv, &i, o);
+		if (r < 0)
+			return usage_error(cmd, "%s needs a value", argv[i]);
+		if (r)
+			continue;
+		if (argv[i][0] == '-')
+			return usage_error(cmd, "unknown option '%s'", argv[i]);
+		if (*name)
+			return usage_error(cmd, "one UNIT at a time");
+		*name = argv[i];
+	}
+	if (!*name)
+		return usage_error(cmd, "which unit? (yoe %s UNIT)", cmd->name);
+	return 0;
 }
