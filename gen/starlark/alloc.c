@@ -16,7 +16,13 @@ static void oom(void)
 	abort();
 }
 
-#if defined(__SANITIZE_ADDRESS__) || defined(SL_NO_GC) || !__has_include(<gc.h>)
+/* clang spells "ASan is on" with __has_feature, gcc with a macro */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SL_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(SL_ASAN) || defined(SL_NO_GC) || !__has_include(<gc.h>)
 /* Sanitizer builds: a bump allocator over chunks chained from a global (so
  * leak checkers see them as reachable); nothing is ever collected. */
 struct chunk {
