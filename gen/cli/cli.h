@@ -47,6 +47,11 @@ struct yoe_load_opts;
 int unit_args(const struct command *cmd, int argc, char **argv, struct yoe_load_opts *o,
               const char **name);
 
+struct yoe_session;
+/* open_session finds the project and evaluates and resolves it (errors
+ * printed).  0 ok; 1 on failure, with the session already closed. */
+int open_session(struct yoe_session *s, const struct yoe_load_opts *o);
+
 #define YOE_VERSION "0.1.0"
 
 #endif

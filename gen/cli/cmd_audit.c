@@ -32,16 +32,9 @@ static int run(int argc, char **argv)
 		else
 			return usage_error(&cmd_audit, "unexpected argument '%s'", argv[i]);
 	}
-	char *root = project_find();
-	if (!root)
-		return 1;
 	struct yoe_session s;
-	int rc = yoe_session_open(&s, root, &o);
-	free(root);
-	if (rc < 0) {
-		yoe_session_close(&s);
+	if (open_session(&s, &o))
 		return 1;
-	}
 	size_t n, findings = 0;
 	struct yoe_unit **v = yoe_active_units(s.p, &n);
 	for (size_t i = 0; i < n; i++) {

@@ -129,12 +129,8 @@ static int run(int argc, char **argv)
 	int urc = unit_args(&cmd_desc, argc, argv, &o, &name);
 	if (urc)
 		return urc;
-	char *root = project_find();
-	if (!root)
-		return 1;
 	struct yoe_session s;
-	int rc = yoe_session_open(&s, root, &o);
-	free(root);
+	int rc = open_session(&s, &o);
 	if (rc == 0) {
 		size_t n;
 		struct yoe_unit **v = yoe_find_units(s.p, name, &n);

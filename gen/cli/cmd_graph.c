@@ -52,16 +52,9 @@ static int run(int argc, char **argv)
 		else
 			name = argv[i];
 	}
-	char *root = project_find();
-	if (!root)
-		return 1;
 	struct yoe_session s;
-	int rc = yoe_session_open(&s, root, &o);
-	free(root);
-	if (rc < 0) {
-		yoe_session_close(&s);
+	if (open_session(&s, &o))
 		return 1;
-	}
 	/* the graph: the project's distro, or the one holding UNIT */
 	struct yoe_dag *g = &s.dags[0];
 	int t = -1;

@@ -80,16 +80,9 @@ static int run(int argc, char **argv)
 		else
 			pattern = argv[i];
 	}
-	char *root = project_find();
-	if (!root)
-		return 1;
 	struct yoe_session s;
-	int rc = yoe_session_open(&s, root, &o);
-	free(root);
-	if (rc < 0) {
-		yoe_session_close(&s);
+	if (open_session(&s, &o))
 		return 1;
-	}
 	size_t n;
 	struct yoe_unit **v = yoe_active_units(s.p, &n);
 	struct buf b = {0};

@@ -16,16 +16,10 @@ static int run(int argc, char **argv)
 	int urc = unit_args(&cmd_refs, argc, argv, &o, &name);
 	if (urc)
 		return urc;
-	char *root = project_find();
-	if (!root)
-		return 1;
 	struct yoe_session s;
-	int rc = yoe_session_open(&s, root, &o);
-	free(root);
-	if (rc < 0) {
-		yoe_session_close(&s);
+	if (open_session(&s, &o))
 		return 1;
-	}
+	int rc = 0;
 	/* a virtual name means its provider */
 	const char *prov = yoe_provider(s.p, name, yoe_project_distro(s.p));
 	size_t nn;

@@ -136,3 +136,19 @@ int unit_args(const struct command *cmd, int argc, char **argv, struct yoe_load_
 		return usage_error(cmd, "which unit? (yoe %s UNIT)", cmd->name);
 	return 0;
 }
+
+int open_session(struct yoe_session *s, const struct yoe_load_opts *o)
+{
+	char *root = project_find();
+	if (!root) {
+		memset(s, 0, sizeof *s);
+		return 1;
+	}
+	int rc = yoe_session_open(s, root, o);
+	free(root);
+	if (rc < 0) {
+		yoe_session_close(s);
+		return 1;
+	}
+	return 0;
+}

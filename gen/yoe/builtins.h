@@ -71,6 +71,10 @@ struct yoe_extra {
 };
 int yoe_kwargs(sl_thread *th, const struct sl_args *a, const char *fn, struct yoe_kw *kw,
                struct yoe_extra *extra);
+/* yoe_data_struct: a keyword-only data constructor (kernel(), partition(),
+ * defaults(), …): keywords checked against kw, then a struct named fn of the
+ * keywords given (None ones dropped). */
+sl_value yoe_data_struct(sl_thread *th, const struct sl_args *a, const char *fn, struct yoe_kw *kw);
 /* Convert a single value with a type letter (used for struct fields). */
 int yoe_conv(sl_thread *th, const char *fn, const char *key, sl_value v, char type, void *out,
              const char *ctor);

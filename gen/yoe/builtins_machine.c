@@ -5,23 +5,6 @@
 #include <string.h>
 
 /* A data constructor: keywords checked by the table, kept as struct fields. */
-static sl_value data_struct(sl_thread *th, const struct sl_args *a, const char *fn, struct yoe_kw *kw)
-{
-	if (a->npos)
-		return sl_error(th, "%s(): takes keyword arguments only, got %zu positional", fn, a->npos);
-	if (yoe_kwargs(th, a, fn, kw, NULL) < 0)
-		return NULL;
-	const char *names[32];
-	sl_value vals[32];
-	size_t n = 0;
-	for (size_t i = 0; i < a->nkw && n < 32; i++) {
-		if (a->kw[2 * i + 1] == SL_NONE)
-			continue;
-		names[n] = sl_str_data(a->kw[2 * i]);
-		vals[n++] = a->kw[2 * i + 1];
-	}
-	return yoe_make_struct(th, fn, names, vals, n);
-}
 
 sl_value yoe_bi_kernel(sl_thread *th, const struct sl_args *a)
 {
@@ -29,7 +12,7 @@ sl_value yoe_bi_kernel(sl_thread *th, const struct sl_args *a)
 	struct yoe_smap m;
 	struct yoe_kw kw[] = {KW("unit", 's', &s), KW("distro_unit", 'M', &m), KW("provides", 's', &s),
 	                      KW("defconfig", 's', &s), KW("cmdline", 's', &s), KW_END};
-	return data_struct(th, a, "kernel", kw);
+	return yoe_data_struct(th, a, "kernel", kw);
 }
 
 sl_value yoe_bi_qemu_config(sl_thread *th, const struct sl_args *a)
@@ -38,7 +21,7 @@ sl_value yoe_bi_qemu_config(sl_thread *th, const struct sl_args *a)
 	struct strlist l = {0};
 	struct yoe_kw kw[] = {KW("machine", 's', &s), KW("cpu", 's', &s), KW("memory", 's', &s),
 	                      KW("firmware", 's', &s), KW("display", 's', &s), KW("ports", 'L', &l), KW_END};
-	return data_struct(th, a, "qemu_config", kw);
+	return yoe_data_struct(th, a, "qemu_config", kw);
 }
 
 sl_value yoe_bi_partition(sl_thread *th, const struct sl_args *a)
@@ -48,7 +31,7 @@ sl_value yoe_bi_partition(sl_thread *th, const struct sl_args *a)
 	struct strlist l = {0};
 	struct yoe_kw kw[] = {KW("label", 's', &s), KW("type", 's', &type), KW("size", 's', &s),
 	                      KW("root", 'b', &b), KW("contents", 'L', &l), KW_END};
-	sl_value v = data_struct(th, a, "partition", kw);
+	sl_value v = yoe_data_struct(th, a, "partition", kw);
 	if (v && *type && strcmp(type, "ext4") && strcmp(type, "vfat") && strcmp(type, "raw")) {
 		static const char *const types[] = {"ext4", "vfat", "raw"};
 		const char *sug = suggest(type, types, 3);

@@ -16,36 +16,19 @@ static bool is_hex40(const char *s)
 }
 
 /* A data constructor: check the keywords, then keep them as struct fields. */
-static sl_value data_struct(sl_thread *th, const struct sl_args *a, const char *fn, struct yoe_kw *kw)
-{
-	if (a->npos)
-		return sl_error(th, "%s(): takes keyword arguments only, got %zu positional", fn, a->npos);
-	if (yoe_kwargs(th, a, fn, kw, NULL) < 0)
-		return NULL;
-	const char *names[32];
-	sl_value vals[32];
-	size_t n = 0;
-	for (size_t i = 0; i < a->nkw && n < 32; i++) {
-		if (a->kw[2 * i + 1] == SL_NONE)
-			continue;
-		names[n] = sl_str_data(a->kw[2 * i]);
-		vals[n++] = a->kw[2 * i + 1];
-	}
-	return yoe_make_struct(th, fn, names, vals, n);
-}
 
 sl_value yoe_bi_defaults(sl_thread *th, const struct sl_args *a)
 {
 	const char *s;
 	struct yoe_kw kw[] = {KW("machine", 's', &s), KW("image", 's', &s), KW("distro", 's', &s), KW_END};
-	return data_struct(th, a, "defaults", kw);
+	return yoe_data_struct(th, a, "defaults", kw);
 }
 
 sl_value yoe_bi_cache(sl_thread *th, const struct sl_args *a)
 {
 	const char *s;
 	struct yoe_kw kw[] = {KW("path", 's', &s), KW_END};
-	return data_struct(th, a, "cache", kw);
+	return yoe_data_struct(th, a, "cache", kw);
 }
 
 sl_value yoe_bi_module(sl_thread *th, const struct sl_args *a)

@@ -294,3 +294,23 @@ struct yoe_pos yoe_here_top(struct yoe_eval *ev)
 			return (struct yoe_pos){top, fi.line, fi.col};
 	return yoe_here(ev);
 }
+
+/* yoe_data_struct: a keyword-only data constructor (kernel(), defaults(), …):
+ * check the keywords against kw, then a struct of the given ones. */
+sl_value yoe_data_struct(sl_thread *th, const struct sl_args *a, const char *fn, struct yoe_kw *kw)
+{
+	if (a->npos)
+		return sl_error(th, "%s(): takes keyword arguments only, got %zu positional", fn, a->npos);
+	if (yoe_kwargs(th, a, fn, kw, NULL) < 0)
+		return NULL;
+	const char *names[32];
+	sl_value vals[32];
+	size_t n = 0;
+	for (size_t i = 0; i < a->nkw && n < 32; i++) {
+		if (a->kw[2 * i + 1] == SL_NONE)
+			continue;
+		names[n] = sl_str_data(a->kw[2 * i]);
+		vals[n++] = a->kw[2 * i + 1];
+	}
+	return yoe_make_struct(th, fn, names, vals, n);
+}
