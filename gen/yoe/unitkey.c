@@ -264,6 +264,14 @@ static const char *rel(struct yoe_project *p, const char *path)
 		return path + n + 1;
 	if (!strcmp(path, p->root))
 		return ".";
+	/* a module outside the project (a local= path, a yoe install): name
+	 * the file by module, so where it lives does not change keys */
+	for (size_t i = 0; i < p->nmodules; i++) {
+		const char *d = p->modules[i]->dir;
+		size_t dn = d ? strlen(d) : 0;
+		if (dn && !strncmp(path, d, dn) && path[dn] == '/')
+			return ar_printf(&p->arena, "@%s//%s", p->modules[i]->name, path + dn + 1);
+	}
 	return path;
 }
 

@@ -20,6 +20,35 @@ out=$(cd "$T_TMP/p1" && "$YOE" query 2>&1); rc=$?
 check_eq "the new project evaluates" "$rc" 0
 check_contains "...with module-core's base-files" "$out" "base-files"
 
+# the new project generates for every module-core machine, and ninja's dry
+# run lists each image's stages in a valid order (no network needed)
+out=$(cd "$T_TMP/p1" && HOME="$T_TMP/home" CI= "$YOE" gen --all-machines 2>&1); rc=$?
+check_eq "gen --all-machines on the new project" "$rc" 0
+order_ok() { # target: a unit's fetch < unpack < build < package < index < image
+  (cd "$T_TMP/p1" && ninja -n "$1") | sed -n 's/^\[[0-9]*\/[0-9]*\] //p' >"$T_TMP/order"
+  f=$(grep -n '^FETCH busybox$' "$T_TMP/order" | cut -d: -f1)
+  u=$(grep -n '^UNPACK busybox$' "$T_TMP/order" | cut -d: -f1)
+  b=$(grep -n '^BUILD busybox$' "$T_TMP/order" | cut -d: -f1)
+  p=$(grep -n '^PACKAGE busybox$' "$T_TMP/order" | cut -d: -f1)
+  i=$(grep -n '^INDEX ' "$T_TMP/order" | tail -n 1 | cut -d: -f1)
+  m=$(grep -n '^IMAGE ' "$T_TMP/order" | cut -d: -f1)
+  [ -n "$f" ] && [ -n "$m" ] && [ "$f" -lt "$u" ] && [ "$u" -lt "$b" ] && [ "$b" -lt "$p" ] \
+    && [ "$p" -lt "$i" ] && [ "$i" -lt "$m" ]
+}
+for t in image-qemu-x86_64 image-rpi image-qemu-arm64; do
+  check "ninja -n $t: fetch < unpack < build < package < index < image" order_ok "$t"
+done
+check "rpi image carries the firmware" grep -q 'rpi-firmware' "$T_TMP/p1/build/alpine/base-image.raspberrypi4/image.ini"
+out=$(cd "$T_TMP/p1" && "$YOE" audit --strict 2>&1); rc=$?
+check_eq "every module-core source is pinned (audit --strict)" "$rc" 0
+
+# golden `yoe query --json` of the new project (paths normalised)
+(cd "$T_TMP/p1" && "$YOE" query --json) | sed -e "s|$T_TOP|@TOP@|g" >"$T_TMP/q.json"
+g="$T_TOP/tests/cli/golden/init-query.json"
+[ -z "${UPDATE_GOLDEN:-}" ] || cp "$T_TMP/q.json" "$g"
+if diff -u "$g" "$T_TMP/q.json" >"$T_TMP/qdiff"; then pass; else
+  fail "query --json matches $g (UPDATE_GOLDEN=1 to refresh)"; head -20 "$T_TMP/qdiff"; fi
+
 cp "$T_TMP/p1/PROJECT.star" "$T_TMP/before"
 echo '# mine' >>"$T_TMP/p1/PROJECT.star"
 err=$("$YOE" init "$T_TMP/p1" 2>&1); rc=$?
