@@ -10,12 +10,6 @@
 
 extern const struct command cmd_audit;
 
-static bool is_git(const char *src)
-{
-	size_t n = strlen(src);
-	return (n > 4 && !strcmp(src + n - 4, ".git")) || !strncmp(src, "git://", 6) || !strncmp(src, "git@", 4) ||
-	       !strncmp(src, "ssh://", 6);
-}
 
 static int run(int argc, char **argv)
 {
@@ -43,7 +37,7 @@ static int run(int argc, char **argv)
 		if (!*u->source || !strncmp(u->source, "file://", 7))
 			continue;
 		/* a tag/branch/commit means git even without a .git suffix */
-		if (is_git(u->source) || *u->tag || *u->branch || *u->commit) {
+		if (yoe_source_is_git(u->source) || *u->tag || *u->branch || *u->commit) {
 			if (!*u->commit) {
 				const char *ref = *u->tag ? ar_printf(&s.p->arena, " (tag \"%s\" can move)", u->tag)
 				                 : *u->branch ? ar_printf(&s.p->arena, " (branch \"%s\" moves)", u->branch)

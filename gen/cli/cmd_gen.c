@@ -9,6 +9,7 @@
 #include "lib/atomicfile.h"
 #include "yoe/eval.h"
 #include "yoe/modpins.h"
+#include "yoe/session.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,18 +108,35 @@ static double now_ms(void)
 }
 
 /* check_sources refuses, under --paranoid, a unit whose source is not
- * pinned by sha256 (archives) or commit (git). */
-static int check_sources(struct yoe_project *p, const struct yoe_dag *dag)
+ * pinned by sha256 (archives) or commit (git).  -1 with p->err set. */
+static int check_sources(struct yoe_project *p, const struct yoe_session *s)
 {
-	for (size_t i = 0; i < dag->n; i++) {
-		const struct yoe_unit *u = dag->nodes[i];
-		if (!*u->source || *u->sha256 || *u->commit)
-			continue;
-		return yoe_error(p, &u->pos, "unit \"%s\": source %s is not pinned and --paranoid is on "
-		                 "(CI=true): add sha256 = \"...\" (archives) or commit = \"<40 hex>\" (git)",
-		                 u->name, u->source);
-	}
+	for (size_t d = 0; d < s->ndags; d++)
+		for (size_t i = 0; i < s->dags[d].n; i++) {
+			const struct yoe_unit *u = s->dags[d].nodes[i];
+			if (!*u->source || *u->sha256 || *u->commit)
+				continue;
+			return yoe_error(p, &u->pos, "unit \"%s\": source %s is not pinned and --paranoid is "
+			                 "on (CI=true): add sha256 = \"...\" (archives) or commit = \"<40 hex>\" "
+			                 "(git)", u->name, u->source);
+		}
 	return 0;
+}
+
+/* emit_signing_key sets the `signing_key` variable the package, index and
+ * key edges use: project(signing_key=) or ~/.config/yoe/keys/<project>.rsa. */
+static void emit_signing_key(struct emit_graph *g, struct yoe_project *p)
+{
+	const char *home = getenv("HOME");
+	char *key = NULL;
+	if (p->signing_key && *p->signing_key)
+		key = strdup(p->signing_key);
+	else if (asprintf(&key, "%s/.config/yoe/keys/%s.rsa", home ? home : "", p->name) < 0)
+		key = NULL;
+	char *q = lower_shq(key ? key : "");
+	emit_global(g, "signing_key", q);
+	free(q);
+	free(key);
 }
 
 /* regen_args rebuilds gen's own arguments for the regen rule (shell- and
@@ -276,51 +294,33 @@ static int run(int argc, char **argv)
 	lower_init(&l, g, &lo);
 	struct strlist machines = {0};
 	rc = machine_list(root, &a, &machines) ? 1 : 0;
-	struct yoe_project **keep = calloc(machines.n + 1, sizeof *keep);
+	struct yoe_session *sess = calloc(machines.n + 1, sizeof *sess);
 	char *sc = NULL;
 	if (asprintf(&sc, "%s/build/.yoe-gen-cache", root) >= 0)
 		speccache_open(sc);
 	free(sc);
+	/* The projects live until the graph is written: lowering keeps pointers
+	 * into their arenas. */
 	for (size_t i = 0; i < machines.n && !rc; i++) {
 		struct yoe_load_opts o = {.machine = machines.v[i], .distro = a.distro};
-		struct yoe_project *p = keep[i] = yoe_load(root, &o);
-		struct yoe_dag *dags = NULL;
-		size_t ndags = 0;
-		if (!p->err)
-			yoe_modules_verify(p, paranoid);
-		if (!p->err && yoe_resolve_all(p, &dags, &ndags) == 0 && !p->err) {
-			for (size_t d = 0; paranoid && d < ndags && !p->err; d++)
-				check_sources(p, &dags[d]);
+		if (yoe_session_open(&sess[i], root, &o) < 0) {
+			rc = 1;
+			break;
 		}
-		if (!p->err) {
-			if (i == 0) {
-				char *key = NULL;
-				if (asprintf(&key, "%s", p->signing_key && *p->signing_key ? p->signing_key : "") >= 0
-				    && !*key) {
-					free(key);
-					key = NULL;
-					const char *home = getenv("HOME");
-					if (asprintf(&key, "%s/.config/yoe/keys/%s.rsa", home ? home : "", p->name) < 0)
-						key = NULL;
-				}
-				char *k = key ? lower_shq(key) : strdup("''");
-				emit_global(g, "signing_key", k);
-				free(k);
-				free(key);
-			}
-			if (lower_machine(&l, p, dags, ndags, i == 0) == 0)
-				lower_collect_inputs(&l, p);
-		}
-		for (size_t d = 0; d < ndags; d++)
-			yoe_dag_free(&dags[d]);
-		free(dags);
-		if (p->err) {
+		struct yoe_project *p = sess[i].p;
+		if (yoe_modules_verify(p, paranoid) < 0 || (paranoid && check_sources(p, &sess[i]) < 0)) {
 			fprintf(stderr, "%s\n", p->err);
 			rc = 1;
-		} else if (l.err) {
+			break;
+		}
+		if (i == 0)
+			emit_signing_key(g, p);
+		if (lower_machine(&l, p, sess[i].dags, sess[i].ndags, i == 0) != 0) {
 			fprintf(stderr, "yoe: error: %s\n", l.err);
 			rc = 1;
+			break;
 		}
+		lower_collect_inputs(&l, p);
 	}
 	char *depfile = NULL;
 	if (!rc && !lo.subninja && asprintf(&depfile, "%s.d", out_abs) < 0)
@@ -343,9 +343,8 @@ static int run(int argc, char **argv)
 		printf("yoe gen: %d units, %zu edges, %d machine%s, %.0f ms -> %s\n", l.units, g->nedges,
 		       l.machines, l.machines == 1 ? "" : "s", now_ms() - t0, out_rel);
 	for (size_t i = 0; i < machines.n; i++)
-		if (keep[i])
-			yoe_project_free(keep[i]);
-	free(keep);
+		yoe_session_close(&sess[i]);
+	free(sess);
 	lower_free(&l);
 	emit_graph_free(g);
 	free(depfile);

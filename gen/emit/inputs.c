@@ -6,6 +6,7 @@
  * exist are listed, so a deleted file regenerates once and never loops. */
 #include "emit/lower.h"
 #include "emit/specs.h"
+#include "yoe/session.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 
 static void add(struct lower *l, struct strlist *to, struct yoe_project *p, const char *abs)
 {
-	const char *rel = lower_rel(p, abs);
+	const char *rel = yoe_relpath(p, abs);
 	const char *path = *l->o->top && rel[0] != '/' ? ar_printf(&p->arena, "%s%s", l->o->top, rel)
 	                                               : ar_strdup(&p->arena, rel);
 	sv_push(to, path);

@@ -10,6 +10,7 @@
 #include "emit/lower.h"
 #include "emit/emit.h"
 #include "emit/specs.h"
+#include "yoe/session.h"
 #include "lib/atomicfile.h"
 
 #include <unistd.h>
@@ -132,15 +133,6 @@ void lower_init(struct lower *l, struct emit_graph *g, const struct lower_opts *
 	}
 }
 
-/* lower_rel returns abs relative to the project root when it is inside it. */
-const char *lower_rel(struct yoe_project *p, const char *abs)
-{
-	size_t n = strlen(p->root);
-	if (!strncmp(abs, p->root, n) && abs[n] == '/')
-		return abs + n + 1;
-	return abs;
-}
-
 /* P returns a build-line path: top + project-relative path (arena). */
 static const char *P(struct lower *l, struct yoe_project *p, const char *rel)
 {
@@ -212,14 +204,6 @@ void lower_unit_paths(struct yoe_project *p, const struct yoe_unit *u, const cha
 	lp->image = ar_cat(p, lp->dir, "/", u->name, ".img", NULL);
 }
 
-static bool is_git_source(const char *url)
-{
-	size_t n = strlen(url);
-	if ((n > 4 && !strcmp(url + n - 4, ".git")) || !strncmp(url, "git://", 6)
-	    || !strncmp(url, "git@", 4) || !strncmp(url, "ssh://", 6))
-		return true;
-	return strstr(url, "github.com/") && !strstr(url, "/archive/") && !strstr(url, "/releases/");
-}
 
 static struct emit_edge *edge(struct lower *l, const char *rule, const char *name)
 {
@@ -238,7 +222,7 @@ static const char *lower_fetch_only(struct lower *l, struct yoe_project *p, cons
 		return NULL;
 	if (!*u->sha256) {
 		fail(l, "%s:%d:%d: error: container %s: rootfs %s needs sha256 (a container's "
-		     "rootfs is always pinned)", u->pos.file ? lower_rel(p, u->pos.file) : "?",
+		     "rootfs is always pinned)", u->pos.file ? yoe_relpath(p, u->pos.file) : "?",
 		     u->pos.line, u->pos.col, u->name, u->source);
 		return NULL;
 	}
@@ -264,7 +248,7 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 {
 	if (!*u->source)
 		return NULL;
-	bool git = is_git_source(u->source);
+	bool git = yoe_source_is_git(u->source);
 	const char *ref = ar_printf(&p->arena, "%s/fetch.ref", lp->dir);
 	const char *stamp = ar_printf(&p->arena, "%s/unpack.stamp", lp->dir);
 	struct buf ff = {0}, uf = {0};
@@ -306,7 +290,7 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 	for (size_t i = 0; i < u->patches.n; i++) {
 		const char *abs = u->patches.v[i][0] == '/' ? u->patches.v[i]
 		                  : ar_printf(&p->arena, "%s/%s", base, u->patches.v[i]);
-		const char *rel = lower_rel(p, abs);
+		const char *rel = yoe_relpath(p, abs);
 		add_flag(&uf, "--patch", rel);
 		emit_strv_add(&e->implicit, P(l, p, rel));
 		sv_push(&l->inputs, P(l, p, rel));
@@ -415,7 +399,7 @@ static void add_pkgflags(struct buf *b, struct yoe_project *p, struct yoe_dag *d
 
 /* lower_unit adds the edges of dag node i; returns its final output. */
 static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe_dag *dag,
-                              size_t i, const char **finals)
+                              size_t i)
 {
 	struct yoe_unit *u = dag->nodes[i];
 	struct lower_paths lp = *node_paths(l, p, dag, i);
@@ -481,7 +465,6 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	buf_free(&b);
 	emit_strv_add(&e->order, pubkey(l, p, dag->distro));
 	emit_strv_add(&index_edge(l, p, dag->distro, lp.repo_dir)->inputs, P(l, p, lp.apk));
-	(void)finals;
 	return final;
 }
 
@@ -551,7 +534,7 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
 		l->paths = calloc(dag->n + 1, sizeof *l->paths);
 		l->npaths = dag->n;
 		for (size_t i = 0; i < dag->n; i++) {
-			const char *final = lower_unit(l, p, dag, i, NULL);
+			const char *final = lower_unit(l, p, dag, i);
 			if (!final)
 				return -1;
 			struct yoe_unit *u = dag->nodes[i];

@@ -5,6 +5,7 @@
  * bytes a line), and a file is rewritten only when its bytes change, so an
  * unchanged spec keeps its mtime and rebuilds nothing. */
 #include "emit/specs.h"
+#include "yoe/session.h"
 #include "emit/speccache.h"
 #include "lib/atomicfile.h"
 
@@ -105,7 +106,7 @@ static const char *files_dir(struct yoe_project *p, const struct yoe_unit *u)
 	for (size_t t = 0; t < u->ntasks; t++)
 		for (size_t s = 0; s < u->tasks[t].nsteps; s++)
 			if (u->tasks[t].steps[s].base_dir && *u->tasks[t].steps[s].base_dir)
-				return lower_rel(p, u->tasks[t].steps[s].base_dir);
+				return yoe_relpath(p, u->tasks[t].steps[s].base_dir);
 	return "";
 }
 
@@ -176,7 +177,7 @@ static void put_container(struct buf *b, struct yoe_project *p, const struct yoe
 		char *st = ar_strdup(&p->arena, stem);
 		if ((dot = strrchr(st, '.')))
 			*dot = '\0';
-		kv(b, "dockerfile", lower_rel(p, ar_printf(&p->arena, "%s/%s/%s", dir, st, df)));
+		kv(b, "dockerfile", yoe_relpath(p, ar_printf(&p->arena, "%s/%s/%s", dir, st, df)));
 	}
 	kv(b, "image", container_image(p, u));
 }

@@ -19,7 +19,6 @@ struct lower_paths {
 void lower_unit_paths(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
                       struct lower_paths *lp);
 const char *lower_apk_arch(const char *arch);
-const char *lower_rel(struct yoe_project *p, const char *abs);
 char *lower_shq(const char *s);
 
 /* A build dep's staged tree, for [deps]. */

@@ -268,6 +268,11 @@ struct yoe_module *yoe_module_get(struct yoe_project *p, const char *name);
  * module (malloc'd array). */
 struct yoe_unit **yoe_active_units(struct yoe_project *p, size_t *n);
 
+/* yoe_source_is_git: a unit source fetched with git rather than as an
+ * archive (upstream rule: .git, git://, git@, ssh://, or a GitHub URL that
+ * is not an /archive/ or /releases/ download). */
+bool yoe_source_is_git(const char *url);
+
 /* provides.c — the provides table and per-distro lookups (§4.2–4.4) */
 void yoe_note_provides(struct yoe_project *p, struct yoe_unit *u); /* called by yoe_register */
 int yoe_build_provides(struct yoe_project *p);

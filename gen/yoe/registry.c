@@ -270,3 +270,12 @@ struct yoe_unit **yoe_active_units(struct yoe_project *p, size_t *n)
 	*n = p->nactive;
 	return v;
 }
+
+bool yoe_source_is_git(const char *url)
+{
+	size_t n = strlen(url);
+	if ((n > 4 && !strcmp(url + n - 4, ".git")) || !strncmp(url, "git://", 6)
+	    || !strncmp(url, "git@", 4) || !strncmp(url, "ssh://", 6))
+		return true;
+	return strstr(url, "github.com/") && !strstr(url, "/archive/") && !strstr(url, "/releases/");
+}
