@@ -5,6 +5,8 @@
 # YOE_BIN (set by tests/run-tests) names the directory with yoe and helpers;
 # run standalone, it defaults to the build tree's bin/.
 T_PASS=0 T_FAIL=0
+# CI=true turns on --paranoid; tests that want it set it per command.
+unset CI
 T_TOP=${YOE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 YOE_BIN=${YOE_BIN:-$T_TOP/bin}
 YOE=$YOE_BIN/yoe
