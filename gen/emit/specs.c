@@ -285,6 +285,88 @@ static const char *boot_of(const struct yoe_machine *m, const struct yoe_partiti
 	return m && !strcmp(m->arch, "x86_64") ? "syslinux" : "none";
 }
 
+/* initramfs_modules: the image's `initramfs_modules = [...]` keyword as one
+ * space-separated value ("" when absent), or NULL after an error. */
+static const char *initramfs_modules(struct yoe_project *p, const struct yoe_unit *u)
+{
+	for (size_t i = 0; i < u->nextra; i++) {
+		if (strcmp(u->extra_keys[i], "initramfs_modules"))
+			continue;
+		const struct yoe_jval *v = u->extra_vals[i];
+		struct buf b = {0};
+		for (size_t k = 0; v->kind == YJ_LIST && k < v->n; k++) {
+			const struct yoe_jval *m = v->items[k];
+			if (m->kind != YJ_STR || !*m->s || strpbrk(m->s, " \t/;#\\")) {
+				buf_free(&b);
+				yoe_error(p, &u->pos, "image %s: initramfs_modules must be a list of kernel "
+				          "module names like \"virtio_blk\"", u->name);
+				return NULL;
+			}
+			if (b.len)
+				buf_addc(&b, ' ');
+			buf_adds(&b, m->s);
+		}
+		if (v->kind != YJ_LIST) {
+			yoe_error(p, &u->pos, "image %s: initramfs_modules must be a list of kernel "
+			          "module names, not a %s", u->name, v->kind == YJ_STR ? "string" : "value");
+			return NULL;
+		}
+		const char *r = ar_strdup(&p->arena, b.data ? b.data : "");
+		buf_free(&b);
+		return r;
+	}
+	return "";
+}
+
+/* qemu_line appends `key = value` for qemu.ini; values are written as they
+ * are (yoe run reads them raw), so one with a line break is refused. */
+static bool qemu_line(struct yoe_project *p, const struct yoe_unit *u, struct buf *b,
+                      const char *key, const char *val)
+{
+	if (!val || !*val)
+		return true;
+	if (strpbrk(val, "\n\r") || strlen(val) > 180) {
+		yoe_error(p, &u->pos, "image %s: %s for yoe run is too long or has a line break",
+		          u->name, key);
+		return false;
+	}
+	buf_printf(b, "%s = %s\n", key, val);
+	return true;
+}
+
+/* write_qemu_spec writes dir/qemu.ini, what `yoe run` needs to boot the
+ * image (docs/run.md), for machines with a qemu_config. */
+static bool write_qemu_spec(struct yoe_project *p, const struct yoe_unit *u,
+                            const struct yoe_machine *m, const struct lower_paths *lp,
+                            const char *boot, bool initrd)
+{
+	if (!m || !m->qemu.set)
+		return true;
+	struct buf b = {0};
+	buf_adds(&b, "# yoe run's view of this image, written by `yoe gen`; do not edit.\n[run]\n");
+	bool ok = qemu_line(p, u, &b, "image", lp->image) && qemu_line(p, u, &b, "machine", m->name)
+	          && qemu_line(p, u, &b, "arch", m->arch) && qemu_line(p, u, &b, "boot", boot);
+	if (ok && !strcmp(boot, "direct")) {
+		ok = qemu_line(p, u, &b, "kernel", ar_printf(&p->arena, "%s/vmlinuz", lp->dir));
+		if (ok && initrd)
+			ok = qemu_line(p, u, &b, "initrd", ar_printf(&p->arena, "%s/initrd.img", lp->dir));
+	}
+	if (ok && m->has_kernel)
+		ok = qemu_line(p, u, &b, "cmdline", m->kernel.cmdline);
+	buf_adds(&b, "[qemu]\n");
+	ok = ok && qemu_line(p, u, &b, "machine", m->qemu.machine)
+	     && qemu_line(p, u, &b, "cpu", m->qemu.cpu) && qemu_line(p, u, &b, "memory", m->qemu.memory)
+	     && qemu_line(p, u, &b, "firmware", m->qemu.firmware)
+	     && qemu_line(p, u, &b, "display", m->qemu.display);
+	for (size_t k = 0; ok && k < m->qemu.ports.n; k++)
+		ok = qemu_line(p, u, &b, "port", m->qemu.ports.v[k]);
+	if (!ok) {
+		buf_free(&b);
+		return false;
+	}
+	return commit_spec(p, ar_printf(&p->arena, "%s/qemu.ini", lp->dir), &b) != NULL;
+}
+
 const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, const char *key,
                              const struct lower_paths *lp, const struct strlist *apks,
                              const char *pubkey)
@@ -306,8 +388,14 @@ const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, co
 	kv(&b, "boot", boot);
 	if (m && m->has_kernel && *m->kernel.cmdline)
 		kv(&b, "cmdline", m->kernel.cmdline);
+	const char *mods = initramfs_modules(p, u);
+	if (!mods)
+		return NULL;
+	if (*mods)
+		kv(&b, "initrd_modules", mods);
 	if (!strcmp(boot, "direct")) {
 		kv(&b, "kernel_out", ar_printf(&p->arena, "%s/vmlinuz", lp->dir));
+		kv(&b, "initrd_out", ar_printf(&p->arena, "%s/initrd.img", lp->dir));
 	}
 	for (size_t i = 0; i < nparts; i++) {
 		buf_printf(&b, "[partition \"%s\"]\n", parts[i].label);
@@ -319,5 +407,9 @@ const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, co
 	buf_adds(&b, "[packages]\n");
 	for (size_t i = 0; i < apks->n; i++)
 		kv(&b, "apk", apks->v[i]);
+	if (!write_qemu_spec(p, u, m, lp, boot, *mods != '\0')) {
+		buf_free(&b);
+		return NULL;
+	}
 	return commit_spec(p, ar_printf(&p->arena, "%s/image.ini", lp->dir), &b);
 }
