@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Longest value chunk per line; leaves room for the key under inih's 200. */
 #define CHUNK 120
@@ -98,6 +99,16 @@ static const char *console_of(struct yoe_project *p)
 		if (s == c || s[-1] == ' ')
 			found = s + 8;
 	return found ? ar_strndup(&p->arena, found, strcspn(found, ", ")) : "";
+}
+
+/* unit_files: the unit's files directory <dir of its .star>/<name>/ (the
+ * one its key hashes), project-relative, or "" when there is none; steps
+ * see it read-only as $FILESDIR. */
+static const char *unit_files(struct yoe_project *p, const struct yoe_unit *u)
+{
+	struct stat st;
+	const char *d = ar_join(&p->arena, u->defined_in, u->name);
+	return stat(d, &st) == 0 && S_ISDIR(st.st_mode) ? yoe_relpath(p, d) : "";
 }
 
 /* files_dir: where install_file/install_template read from, project-relative. */
@@ -208,6 +219,9 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 		kv(&b, "container_image", container_image(p, cu));
 	}
 	kv(&b, "files_dir", files_dir(p, u));
+	const char *own = unit_files(p, u);
+	if (*own)
+		kv(&b, "files", own);
 	kv(&b, "dir", lp->dir);
 	if (u->environment.n) {
 		buf_adds(&b, "[env]\n");

@@ -157,6 +157,11 @@ int bwrap_argv(const struct sandbox *sb, const char *script, struct strvec *a, s
 	};
 	for (size_t i = 0; i < sizeof m / sizeof *m; i++)
 		sv_push(a, m[i]);
+	if (sb->files) {
+		sv_push(a, "--ro-bind");
+		sv_push(a, sb->files);
+		sv_push(a, "/build/files");
+	}
 	if (sb->network && !sb->rootfs_rw && !strcmp(sb->rootfs, "/"))
 		bwrap_resolver("/etc/resolv.conf", a);
 	if (sb->qemu_interp) {  /* the kernel opens it inside the sandbox */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SR "/build/sysroot"
 
@@ -33,6 +34,9 @@ void step_env(const struct unit_spec *u, int nproc, struct kvlist *env)
 	kv_set(env, "DESTDIR", "/build/destdir");
 	kv_set(env, "SRCDIR", "/build/src");
 	kv_set(env, "SYSROOT", SR);
+	struct stat st;
+	if (u->files && *u->files && stat(u->files, &st) == 0 && S_ISDIR(st.st_mode))
+		kv_set(env, "FILESDIR", "/build/files");
 	kv_set(env, "NPROC", n);
 	kv_set(env, "ARCH", u->arch);
 	kv_set(env, "MACHINE", u->machine);

@@ -37,6 +37,8 @@ int oci_argv(const struct sandbox *sb, const char *script, struct strvec *a, str
 	sv_pushf(a, "--volume=%s:/build/src:rw", sb->src);
 	sv_pushf(a, "--volume=%s:/build/destdir:rw", sb->destdir);
 	sv_pushf(a, "--volume=%s:/build/sysroot:ro", sb->sysroot);
+	if (sb->files)
+		sv_pushf(a, "--volume=%s:/build/files:ro", sb->files);
 	for (size_t i = 0; i < u->cache.n; i++)
 		sv_pushf(a, "--volume=%s:%s:rw", u->cache.v[i].val, u->cache.v[i].key);
 	sv_push(a, "--workdir=/build/src");

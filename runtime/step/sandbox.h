@@ -24,6 +24,7 @@ struct sandbox {
 	const char *src;          /* host dir mounted rw at /build/src */
 	const char *destdir;      /* host dir mounted rw at /build/destdir */
 	const char *sysroot;      /* host dir mounted ro at /build/sysroot */
+	const char *files;        /* host dir mounted ro at /build/files, or NULL */
 	const struct kvlist *env; /* the step environment, in order */
 	const char *rootfs;       /* bwrap: "/" (host) or an unpacked rootfs */
 	const char *image;        /* podman/docker: image reference */

@@ -143,7 +143,7 @@ static const struct { const char *name; size_t off; } unit_fields[] = {
 	UF(name), UF(version), UF(release), UF(arch), UF(machine), UF(distro),
 	UF(console), UF(project), UF(project_version), UF(key), UF(scope),
 	UF(shell), UF(container), UF(container_arch), UF(container_rootfs),
-	UF(container_image), UF(files_dir), UF(source_date_epoch), UF(sandbox), UF(dir),
+	UF(container_image), UF(files_dir), UF(files), UF(source_date_epoch), UF(sandbox), UF(dir),
 	UF(project_dir),
 };
 
@@ -417,6 +417,7 @@ int spec_load(const char *path, struct unit_spec *u, struct errbuf *e)
 	if (strcmp(u->container_arch, "target") && strcmp(u->container_arch, "host"))
 		return errf(e, "%s: error: container_arch must be target or host, not '%s'", path, u->container_arch);
 	absolutize(&u->files_dir, u->project_dir);
+	absolutize(&u->files, u->project_dir);
 	absolutize(&u->container_rootfs, u->project_dir);
 	for (size_t i = 0; i < u->deps.n; i++)
 		absolutize(&u->deps.v[i].val, u->project_dir);

@@ -67,6 +67,8 @@ struct unit_spec {
 	char *container_rootfs;/* unpacked rootfs dir of the container (bwrap) */
 	char *container_image; /* image ref of the container (podman/docker) */
 	char *files_dir;       /* directory install_file/template read from */
+	char *files;           /* the unit's files directory (what its key
+	                          hashes), bound read-only at /build/files */
 	char *source_date_epoch; /* SOURCE_DATE_EPOCH value ("0" default) */
 	char *sandbox;         /* the original's bwrap switch: accepted, ignored
 	                          (every step is sandboxed) */

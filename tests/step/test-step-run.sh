@@ -197,6 +197,19 @@ check_contains "and says how to enable user namespaces" "$(cat "$T_TMP/out")" "u
 "$CS" build/demo/greet.x86_64/unit.ini >/dev/null 2>&1  # restore greet for later checks
 
 # --- command line ----------------------------------------------------------
+# --- sources kept beside the .star file: $FILESDIR, read-only -------------
+mkdir -p units/lib2
+printf 'int two(void) { return 2; }\n' > units/lib2/two.c
+unit lib2 'files = units/lib2' '[task build]' \
+  'step = cc -c $FILESDIR/two.c -o two.o && mkdir -p $DESTDIR/usr/lib && cp two.o $DESTDIR/usr/lib/' \
+  'step = if touch $FILESDIR/planted 2>/dev/null; then exit 1; fi'
+"$CS" build/demo/lib2.x86_64/unit.ini >"$T_TMP/out" 2>&1
+rc=$?; check_eq "a step compiles from \$FILESDIR" "$rc" 0; [ $rc = 0 ] || cat "$T_TMP/out"
+check "object built from the files dir" test -f build/demo/lib2.x86_64/stage/usr/lib/two.o
+check "files dir is read-only in the sandbox" test ! -e units/lib2/planted
+unit nofiles '[task build]' 'step = test -z "${FILESDIR:-}" && test ! -e /build/files'
+"$CS" build/demo/nofiles.x86_64/unit.ini >"$T_TMP/out" 2>&1
+check_eq "no files dir: no FILESDIR" "$?" 0
 check "--help" "$CS" --help >/dev/null
 "$CS" --bogus >/dev/null 2>&1; check_eq "unknown option exits 2" "$?" 2
 "$CS" --check build/demo/hello.x86_64/unit.ini; check_eq "--check parses" "$?" 0
