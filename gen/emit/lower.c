@@ -353,6 +353,19 @@ static struct emit_edge *index_edge(struct lower *l, struct yoe_project *p, cons
 	return e;
 }
 
+/* index_add puts package apk (a graph path) on its arch's index, once.  An
+ * index lists the packages the images install, not every unit of the
+ * modules: building an image must not build (or fetch) the whole world. */
+static void index_add(struct lower *l, struct yoe_project *p, const char *distro,
+                      const char *repo_dir, const char *apk)
+{
+	if (sm_get(&l->indexed, apk))
+		return;
+	char *key = strdup(apk);
+	sm_put(&l->indexed, key, key);
+	emit_strv_add(&index_edge(l, p, distro, repo_dir)->inputs, apk);
+}
+
 static void add_phony(struct lower *l, const char *name, const char *target)
 {
 	char *full;
@@ -464,7 +477,11 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	emit_edge_var(e, "pkgflags", b.data);
 	buf_free(&b);
 	emit_strv_add(&e->order, pubkey(l, p, dag->distro));
-	emit_strv_add(&index_edge(l, p, dag->distro, lp.repo_dir)->inputs, P(l, p, lp.apk));
+	/* indexed by the images that install it (lower_image), or by
+	 * lower_machine when the machine has no image */
+	sv_push(&l->pkgs, P(l, p, lp.apk));
+	sv_push(&l->pkg_dirs, lp.repo_dir);
+	sv_push(&l->pkg_distros, dag->distro);
 	return final;
 }
 
@@ -477,6 +494,7 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	if (yoe_closure(p, &u->artifacts, dag->distro, &names) != 0)
 		return fail(l, "%s", p->err ? p->err : "closure failed");
 	struct emit_edge *e = edge(l, "image", u->name);
+	l->images++;
 	emit_strv_add(&e->outputs, P(l, p, lp.image));
 	struct strlist indexes = {0};
 	for (size_t k = 0; k < names.n; k++) {
@@ -487,6 +505,7 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 		lower_unit_paths(p, a, dag->distro, &ap);
 		sv_push(&apks, ap.apk);
 		emit_strv_add(&e->implicit, P(l, p, ap.apk));
+		index_add(l, p, dag->distro, ap.repo_dir, P(l, p, ap.apk));
 		const char *idx = ar_printf(&p->arena, "%s/APKINDEX.tar.gz", ap.repo_dir);
 		if (!sv_has(&indexes, idx))
 			sv_push(&indexes, idx);
@@ -528,6 +547,8 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
                   bool is_default)
 {
 	l->machines++;
+	l->images = 0;
+	l->pkgs.n = l->pkg_dirs.n = l->pkg_distros.n = 0;
 	for (size_t d = 0; d < ndags; d++) {
 		struct yoe_dag *dag = &dags[d];
 		free(l->paths);
@@ -550,6 +571,9 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
 			}
 		}
 	}
+	/* no image to say what the devices install: index every package */
+	for (size_t k = 0; !l->images && k < l->pkgs.n; k++)
+		index_add(l, p, l->pkg_distros.v[k], l->pkg_dirs.v[k], l->pkgs.v[k]);
 	return 0;
 }
 
@@ -651,6 +675,14 @@ void lower_free(struct lower *l)
 		free((char *)k[i]);
 	free(k);
 	sm_free(&l->index);
+	k = sm_keys(&l->indexed, &n);
+	for (size_t i = 0; i < n; i++)
+		free((char *)k[i]);
+	free(k);
+	sm_free(&l->indexed);
+	free(l->pkgs.v);
+	free(l->pkg_dirs.v);
+	free(l->pkg_distros.v);
 	k = sm_keys(&l->phony, &n);
 	for (size_t i = 0; i < n; i++)
 		free((char *)k[i]);

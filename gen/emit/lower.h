@@ -35,6 +35,10 @@ struct lower {
 	struct strmap outs;       /* output path → owning unit description */
 	struct strmap phony;      /* phony name → struct emit_phony* */
 	struct strmap index;      /* repo arch dir → struct emit_edge* (index edge) */
+	struct strmap indexed;    /* package path → itself, once on an index edge */
+	struct strlist pkgs, pkg_dirs, pkg_distros; /* this machine's packages and
+	                             their repo dirs, for a machine without images */
+	int images;               /* image edges of the machine being lowered */
 	struct strlist inputs;    /* files gen read (regen depfile) */
 	struct strlist dirs;      /* directories gen listed (regen depfile) */
 	struct strlist defaults;  /* default image outputs */

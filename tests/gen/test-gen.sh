@@ -67,7 +67,16 @@ check_eq "step edit rebuilds exactly greet's chain" "$(built)" \
 sed -i 's|^        \])\],|            "true",\n        ])],|' modules/core/classes/simple.star
 nin all
 check_eq "class edit rebuilds its users, restat stops the wave" "$(built)" \
-  "BUILD greet;BUILD libgreet;BUILD machinfo;BUILD notes;PACKAGE greet;PACKAGE libgreet;PACKAGE machinfo;PACKAGE notes;REGEN build.ninja;"
+  "BUILD greet;BUILD libgreet;BUILD notes;PACKAGE greet;PACKAGE libgreet;PACKAGE notes;REGEN build.ninja;"
+# the index lists what the images install: a unit in no image (machinfo)
+# is built by `world`, never by an image (nor fetched for one)
+check "a unit in no image is not built for the image" test ! -e build/alpine/machinfo.x86_64/build.json
+check_contains "the index lists the image's packages only" \
+  "$(grep '^build repo/gentest/alpine/x86_64/APKINDEX' build.ninja)" "greet-1.0-r0.apk"
+case $(grep '^build repo/gentest/alpine/x86_64/APKINDEX' build.ninja) in
+  *machinfo*) fail "index leaves out packages no image installs" ;; *) pass ;; esac
+nin world
+check "world builds the unit in no image" test -e build/alpine/machinfo.x86_64/build.json
 
 # 3. add a unit file: regenerates, and the new target exists
 printf 'load("@core//classes/simple.star", "simple")\nsimple("extra", "x")\n' >units/extra.star
