@@ -7,3 +7,5 @@ YOE_FETCH_SRCS := runtime/fetch/module.c runtime/fetch/gitrefs.c runtime/fetch/p
                   runtime/fetch/common.c
 YOE_OBJS += $(call objs,$(YOE_FETCH_SRCS))
 YOE_LIBS += libgit2
+# yoe run reads the image's qemu.ini (gen/cli/qemu_conf.c) with inih.
+YOE_LIBS += inih

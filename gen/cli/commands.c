@@ -8,11 +8,13 @@ extern const struct command cmd_help, cmd_info, cmd_gen, cmd_explain, cmd_init, 
 extern const struct command cmd_query, cmd_desc, cmd_refs, cmd_graph, cmd_audit;
 extern const struct command cmd_key;
 extern const struct command cmd_starlark;
+extern const struct command cmd_run;
 
 const struct command *const commands[] = {
 	&cmd_init,
 	&cmd_gen,
 	&cmd_module,
+	&cmd_run,
 	&cmd_explain,
 	&cmd_info,
 	&cmd_query,
