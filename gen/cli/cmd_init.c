@@ -104,8 +104,13 @@ static char *render(const char *path, const char *text, const struct vars *v)
 	return out;
 }
 
-/* copy_tree renders/copies src into dst (which exists). */
-static int copy_tree(const char *src, const char *dst, const struct vars *v)
+/* A template's top-level NEXT file holds the commands `yoe init` suggests
+ * after creating the project (default: yoe gen && ninja); not copied. */
+#define NEXT_FILE "NEXT"
+
+/* copy_tree renders/copies src into dst (which exists); top is the
+ * template's root. */
+static int copy_tree(const char *src, const char *dst, const struct vars *v, bool top)
 {
 	DIR *d = opendir(src);
 	if (!d) {
@@ -114,7 +119,8 @@ static int copy_tree(const char *src, const char *dst, const struct vars *v)
 	}
 	int rc = 0;
 	for (struct dirent *e; rc == 0 && (e = readdir(d));) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")
+		    || (top && !strcmp(e->d_name, NEXT_FILE)))
 			continue;
 		char *from = path_join(src, e->d_name);
 		char name[NAME_MAX + 2];
@@ -128,7 +134,7 @@ static int copy_tree(const char *src, const char *dst, const struct vars *v)
 		if (stat(from, &st) != 0) {
 			rc = -1;
 		} else if (S_ISDIR(st.st_mode)) {
-			rc = mkdir(to, 0755) == 0 || errno == EEXIST ? copy_tree(from, to, v) : -1;
+			rc = mkdir(to, 0755) == 0 || errno == EEXIST ? copy_tree(from, to, v, false) : -1;
 		} else {
 			size_t len = 0;
 			char *text = read_file(from, &len);
@@ -186,7 +192,7 @@ static int run(int argc, char **argv)
 	struct vars v = {base && *base ? base : "project", machine, core};
 	char stage[PATH_MAX];
 	snprintf(stage, sizeof stage, "%s/.yoe-init.XXXXXX", dir);
-	int rc = mkdtemp(stage) && copy_tree(tdir, stage, &v) == 0 ? 0 : 1;
+	int rc = mkdtemp(stage) && copy_tree(tdir, stage, &v, true) == 0 ? 0 : 1;
 	/* Move every staged entry into place; refuse to replace anything. */
 	DIR *d = rc == 0 ? opendir(stage) : NULL;
 	for (struct dirent *e; d && (e = readdir(d));) {
@@ -203,9 +209,18 @@ static int run(int argc, char **argv)
 	if (d)
 		closedir(d);
 	rm_rf(stage);
-	if (rc == 0)
+	if (rc == 0) {
+		char nfile[PATH_MAX + 8];
+		snprintf(nfile, sizeof nfile, "%s/%s", tdir, NEXT_FILE);
+		size_t nlen = 0;
+		char *next = read_file(nfile, &nlen);
+		if (next)
+			next[strcspn(next, "\n")] = '\0';
 		printf("yoe init: created project '%s' in %s (machine %s)\n"
-		       "next: cd %s && yoe gen && ninja\n", v.name, abs ? abs : dir, machine, dir);
+		       "next: cd %s && %s\n", v.name, abs ? abs : dir, machine, dir,
+		       next && *next ? next : "yoe gen && ninja");
+		free(next);
+	}
 	free(abs);
 	return rc;
 }

@@ -73,4 +73,13 @@ if make -s -C "$T_TOP" install PREFIX="$T_TMP/inst" >/dev/null 2>&1; then pass; 
 check_contains "installed init uses the installed module-core" "$(cat "$T_TMP/p4/PROJECT.star")" "$T_TMP/inst/share/yoe/modules/module-core"
 out=$(cd "$T_TMP/p4" && "$T_TMP/inst/bin/yoe" query 2>&1); rc=$?
 check_eq "installed project evaluates" "$rc" 0
+# the demo template: its own next steps, its NEXT file not copied
+out=$("$YOE" init "$T_TMP/demo" --template demo 2>&1); rc=$?
+check_eq "init --template demo" "$rc" 0
+check_contains "demo's next steps" "$out" "./gather-debian && yoe gen && ninja && yoe run"
+check "NEXT stays in the template" test ! -e "$T_TMP/demo/NEXT"
+check "gather-debian is executable" test -x "$T_TMP/demo/gather-debian"
+out=$(cd "$T_TMP/demo" && "$YOE" gen 2>&1); rc=$?
+check_eq "demo without pins: gen fails" "$rc" 1
+check_contains "demo without pins: names the pins file" "$out" "debian/pins.star"
 finish
