@@ -32,9 +32,12 @@ fi
 out=$("$P/gather-debian" --cache "$cache" 2>&1); rc=$?
 check_eq "gather-debian downloads and pins" "$rc" 0
 [ "$rc" = 0 ] || { echo "$out"; finish; exit; }
-rm -f "$P/debian/pins.star"
 mkdir -p "$W/debs"
-cp "$cache"/linux-image-*.deb "$cache"/busybox-static_*.deb "$W/debs/"
+for f in $(sed -n 's|^ *"url": "file://\(.*\)",$|\1|p' "$P/debian/pins.star"); do
+  cp "$f" "$W/debs/"
+done
+check_eq "two packages pinned" "$(ls "$W/debs" | wc -l)" 2
+rm -f "$P/debian/pins.star"
 
 as_user() { "$@"; }
 if [ "$(id -u)" = 0 ]; then
