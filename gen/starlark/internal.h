@@ -33,7 +33,8 @@ struct sl_cell {
 struct sl_module {
 	struct sl_obj h;
 	const char *path;          /* file the module came from */
-	struct program *prog;      /* compiled code (NULL for embedder modules) */
+	struct program *prog;      /* compiled code (NULL for embedder modules, and once
+	                            * a file without functions has run: region.c) */
 	sl_value *globals;         /* value per global slot, NULL = unbound */
 	sl_value *names;           /* name per global slot */
 	int nglobals;              /* slots */
@@ -101,6 +102,22 @@ void sl_free_root(void *p);
 void sl_gc_finalize(void *obj, void (*fn)(void *obj));
 sl_value sl_char_string(int c);  /* one-byte string (c < 0: "") */
 uint32_t sl_hash_bytes(const void *p, size_t n);
+
+/* region.c: syntax-tree memory, one region per compiled file.  Between
+ * begin and end, sl_ast_alloc takes zeroed memory from the region (outside
+ * any region it is sl_alloc).  Afterwards the owner either releases the
+ * region (nothing may point into it any more) or keeps it for good. */
+struct sl_rchunk;
+struct sl_region {
+	struct sl_region *prev;    /* the region current before this one */
+	struct sl_rchunk *chunks;  /* newest first */
+	char *bump, *end;          /* free space in the newest chunk */
+};
+void sl_region_begin(struct sl_region *r);
+void sl_region_end(struct sl_region *r);
+void sl_region_release(struct sl_region *r);
+void sl_region_keep(struct sl_region *r);
+void *sl_ast_alloc(size_t n);
 
 /* int.c: arithmetic on ints of any size */
 sl_value sl_int_binary(sl_thread *th, enum sl_op op, sl_value x, sl_value y);

@@ -13,13 +13,14 @@ struct parser {
 	struct scanner s;
 	struct sl_cerr *err;
 	int depth;         /* expression nesting, bounded to protect the C stack */
+	int nfuncs;        /* def and lambda seen */
 };
 #define MAX_NESTING 400
 #define MAX_HEIGHT 1500    /* tallest expression tree the resolver/evaluator recurse over */
 
 struct node *node_new(int kind, int line, int col)
 {
-	struct node *n = sl_alloc(sizeof *n);
+	struct node *n = sl_ast_alloc(sizeof *n);
 	n->kind = (uint8_t)kind;
 	n->line = line;
 	n->col = col;
@@ -29,10 +30,10 @@ struct node *node_new(int kind, int line, int col)
 void node_push(struct node ***v, int *n, struct node *x)
 {
 	/* capacities 4, 8, 16...: grow at 0 and at each power of two >= 4 (the
-	 * old array is left to the collector) */
+	 * old array stays in the region) */
 	if (*n == 0 || (*n >= 4 && (*n & (*n - 1)) == 0)) {
 		int cap = *n ? *n * 2 : 4;
-		struct node **nv = sl_alloc((size_t)cap * sizeof *nv);
+		struct node **nv = sl_ast_alloc((size_t)cap * sizeof *nv);
 		if (*n)
 			memcpy(nv, *v, (size_t)*n * sizeof *nv);
 		*v = nv;
@@ -182,7 +183,8 @@ static void parse_params(struct parser *p, struct funcode *fc)
 
 static struct funcode *funcode_new(struct parser *p, sl_value name, int line, int col)
 {
-	struct funcode *fc = sl_alloc(sizeof *fc);
+	struct funcode *fc = sl_ast_alloc(sizeof *fc);
+	p->nfuncs++;
 	fc->name = name;
 	fc->path = p->s.path;
 	fc->line = line;
@@ -819,8 +821,9 @@ struct funcode *sl_parse_file(const char *path, const char *src, size_t len, str
 	struct parser p;
 	p.err = err;
 	p.depth = 0;
+	p.nfuncs = 0;
 	scan_init(&p.s, path, src, len, err);
-	struct funcode *top = sl_alloc(sizeof *top);
+	struct funcode *top = sl_ast_alloc(sizeof *top);
 	top->name = sl_intern("<toplevel>", 10);
 	top->path = path;
 	top->line = top->col = 1;
@@ -832,6 +835,7 @@ struct funcode *sl_parse_file(const char *path, const char *src, size_t len, str
 		}
 		parse_stmt(&p, &top->body, &top->nbody);
 	}
+	top->nfuncs = p.nfuncs;
 	return err->set ? NULL : top;
 }
 
@@ -840,6 +844,7 @@ struct node *sl_parse_expr(const char *path, const char *src, size_t len, struct
 	struct parser p;
 	p.err = err;
 	p.depth = 0;
+	p.nfuncs = 0;
 	scan_init(&p.s, path, src, len, err);
 	next(&p);
 	struct node *e = parse_expr(&p, false);

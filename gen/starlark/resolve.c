@@ -72,7 +72,7 @@ static void block_bind(struct block *b, struct binding *bd) { push_ptr((void ***
 
 static struct binding *binding_new(sl_value name, int scope, int index, struct node *id)
 {
-	struct binding *b = sl_alloc(sizeof *b);
+	struct binding *b = sl_ast_alloc(sizeof *b);
 	b->name = name;
 	b->scope = (uint8_t)scope;
 	b->index = index;
@@ -112,7 +112,7 @@ static void use(struct resolver *r, struct node *id)
 	struct block *c = container(r);
 	if (c->nuses == c->capuses) {
 		int cap = c->capuses ? c->capuses * 2 : 8;
-		struct use *nu = sl_alloc((size_t)cap * sizeof *nu);
+		struct use *nu = sl_ast_alloc((size_t)cap * sizeof *nu);
 		if (c->nuses)
 			memcpy(nu, c->uses, (size_t)c->nuses * sizeof *nu);
 		c->uses = nu;
@@ -486,7 +486,7 @@ static void expr(struct resolver *r, struct node *e)
 	case N_COMP: {
 		struct node *c0 = e->v[0];
 		expr(r, c0->y);
-		struct block *b = sl_alloc(sizeof *b);
+		struct block *b = sl_ast_alloc(sizeof *b);
 		push_block(r, b);
 		assign(r, c0->x, false);
 		for (int i = 1; i < e->n; i++) {
@@ -612,8 +612,8 @@ static void function(struct resolver *r, struct funcode *fc)
 	for (int i = 0; i < fc->nparams_syntax; i++)
 		if (fc->params[i]->kind == N_PARAM_DEFAULT)
 			expr(r, fc->params[i]->y);
-	struct block *b = sl_alloc(sizeof *b);
-	struct fnres *f = sl_alloc(sizeof *f);
+	struct block *b = sl_ast_alloc(sizeof *b);
+	struct fnres *f = sl_ast_alloc(sizeof *f);
 	f->fc = fc;
 	b->function = f;
 	push_block(r, b);
@@ -623,7 +623,7 @@ static void function(struct resolver *r, struct funcode *fc)
 	bool seenopt = false;
 	struct node *star = NULL, *starstar = NULL;
 	int nkwonly = 0, nnamed = 0;
-	fc->defaults = sl_alloc((size_t)(fc->nparams_syntax + 1) * sizeof *fc->defaults);
+	fc->defaults = sl_ast_alloc((size_t)(fc->nparams_syntax + 1) * sizeof *fc->defaults);
 	for (int i = 0; i < fc->nparams_syntax; i++) {
 		struct node *p = fc->params[i];
 		if (p->kind == N_IDENT) {
@@ -689,15 +689,15 @@ static void finish_fn(struct fnres *f)
 {
 	struct funcode *fc = f->fc;
 	fc->nlocals = f->nlocals;
-	fc->localnames = sl_alloc((size_t)(f->nlocals + 1) * sizeof *fc->localnames);
-	fc->iscell = sl_alloc((size_t)(f->nlocals + 1));
+	fc->localnames = sl_ast_alloc((size_t)(f->nlocals + 1) * sizeof *fc->localnames);
+	fc->iscell = sl_ast_alloc((size_t)(f->nlocals + 1));
 	for (int i = 0; i < f->nlocals; i++) {
 		fc->localnames[i] = f->locals[i]->name;
 		fc->iscell[i] = f->locals[i]->scope == SC_CELL;
 		fc->ncellslots += fc->iscell[i];
 	}
 	fc->nfree = f->nfree;
-	fc->freevars = sl_alloc((size_t)(f->nfree + 1) * sizeof *fc->freevars);
+	fc->freevars = sl_ast_alloc((size_t)(f->nfree + 1) * sizeof *fc->freevars);
 	for (int i = 0; i < f->nfree; i++) {
 		struct binding *o = f->free[i]->outer;
 		struct node *n = node_new(N_IDENT, 0, 0);
@@ -737,7 +737,7 @@ static void resolver_init(struct resolver *r, sl_value predeclared, unsigned opt
 	r->opts = opts;
 	r->predeclared = predeclared;
 	r->path = path;
-	r->file = sl_alloc(sizeof *r->file);
+	r->file = sl_ast_alloc(sizeof *r->file);
 	r->file->isfile = true;
 	r->env = r->file;
 }
@@ -746,7 +746,7 @@ struct program *sl_resolve(struct funcode *top, sl_value predeclared, unsigned o
 {
 	struct resolver r;
 	resolver_init(&r, predeclared, opts, err, top->path);
-	struct fnres *f = sl_alloc(sizeof *f);
+	struct fnres *f = sl_ast_alloc(sizeof *f);
 	f->fc = top;
 	r.file->function = f;
 	stmts(&r, top->body, top->nbody);
@@ -755,7 +755,7 @@ struct program *sl_resolve(struct funcode *top, sl_value predeclared, unsigned o
 		return NULL;
 	fixup(&r);
 	finish_blocks(r.file);
-	struct program *p = sl_alloc(sizeof *p);
+	struct program *p = sl_ast_alloc(sizeof *p);
 	p->path = top->path;
 	p->top = top;
 	p->nglobals = r.nglobals;
@@ -769,8 +769,8 @@ bool sl_resolve_expr(struct node *e, sl_value predeclared, unsigned opts, struct
 {
 	struct resolver r;
 	resolver_init(&r, predeclared, opts, err, "<expr>");
-	struct fnres *f = sl_alloc(sizeof *f);
-	struct funcode *top = sl_alloc(sizeof *top);
+	struct fnres *f = sl_ast_alloc(sizeof *f);
+	struct funcode *top = sl_ast_alloc(sizeof *top);
 	f->fc = top;
 	r.file->function = f;
 	expr(&r, e);

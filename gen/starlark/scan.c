@@ -155,6 +155,29 @@ static void put_utf8(struct sl_buf *b, unsigned long r)
 	sl_buf_add(b, t, n);
 }
 
+/* skip_plain returns the first byte at or after p (before end) that is the
+ * quote q, a backslash, CR or LF — eight bytes per step while it can
+ * (string literals are most of a unit file's bytes). */
+static const char *skip_plain(const char *p, const char *end, char q)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	const uint64_t mq = ones * (unsigned char)q, mb = ones * '\\', mn = ones * '\n', mr = ones * '\r';
+	/* nonzero iff some byte of v is zero (the classic test): w ^ mX has a
+	 * zero byte where w has byte X */
+#define HASZERO(v) (((v) - ones) & ~(v) & highs)
+	while (end - p >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		if (HASZERO(w ^ mq) | HASZERO(w ^ mb) | HASZERO(w ^ mn) | HASZERO(w ^ mr))
+			break;
+		p += 8;
+	}
+#undef HASZERO
+	while (p < end && *p != q && *p != '\\' && *p != '\n' && *p != '\r')
+		p++;
+	return p;
+}
+
 /* scan_string reads a string or bytes literal whose opening quote is at p. */
 static void scan_string(struct scanner *s, const char *start, const char *p, bool raw, bool bytes)
 {
@@ -163,9 +186,7 @@ static void scan_string(struct scanner *s, const char *start, const char *p, boo
 	p += triple ? 3 : 1;
 	if (!triple) {
 		/* fast path: a one-line literal without escapes */
-		const char *e = p;
-		while (e < s->end && *e != q && *e != '\\' && *e != '\n' && *e != '\r')
-			e++;
+		const char *e = skip_plain(p, s->end, q);
 		if (e < s->end && *e == q) {
 			s->p = e + 1;
 			s->tok = bytes ? T_BYTES : T_STRING;

@@ -137,6 +137,8 @@ struct funcode {
 	bool is_lambda;
 	bool has_defaults;      /* some parameter has a default */
 	struct node **defaults; /* per named parameter: default expression or NULL */
+	int nfuncs;             /* <toplevel>: def and lambda in the file (none: nothing
+	                         * points into its tree once it has run) */
 };
 
 /* A compiled file: its top-level code and globals. */

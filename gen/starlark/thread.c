@@ -283,11 +283,16 @@ struct sl_module *sl_exec_file(sl_thread *th, const char *path, const char *src,
 			spath = "<stdin>";
 	}
 	struct sl_cerr err = {0};
+	/* the tree goes to a region of its own: see region.c */
+	struct sl_region region;
+	sl_region_begin(&region);
 	struct funcode *top = sl_parse_file(spath, src, len, &err);
 	struct program *prog = top ? sl_resolve(top, predeclared, th->opts, &err) : NULL;
+	sl_region_end(&region);
 	if (!prog) {
 		err.path = spath;
 		sl_error_compile_all(th, &err);
+		sl_region_release(&region);
 		return NULL;
 	}
 	struct sl_module *m = sl_alloc_obj(sizeof *m, SL_KMODULE);
@@ -296,7 +301,15 @@ struct sl_module *sl_exec_file(sl_thread *th, const char *path, const char *src,
 	m->nglobals = prog->nglobals;
 	m->names = prog->globalnames;
 	m->globals = sl_alloc((size_t)(prog->nglobals + 1) * sizeof *m->globals);
-	if (!sl_exec_program(th, m))
+	bool ok = sl_exec_program(th, m) != NULL;
+	if (ok && top->nfuncs == 0) {
+		/* no function can refer to the tree: only this run used it */
+		m->prog = NULL;
+		sl_region_release(&region);
+	} else {
+		sl_region_keep(&region);
+	}
+	if (!ok)
 		return NULL;
 	sl_freeze((sl_value)m);
 	return m;
@@ -306,7 +319,12 @@ int sl_parse_only(sl_thread *th, const char *path, const char *src, size_t len)
 {
 	struct sl_cerr err = {0};
 	const char *spath = sl_strdup(path);
-	if (sl_parse_file(spath, src, len, &err))
+	struct sl_region region;
+	sl_region_begin(&region);
+	struct funcode *top = sl_parse_file(spath, src, len, &err);
+	sl_region_end(&region);
+	sl_region_release(&region);
+	if (top)
 		return 0;
 	err.path = spath;
 	sl_error_compile_all(th, &err);

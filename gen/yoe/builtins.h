@@ -59,10 +59,11 @@ struct yoe_kw {
 	void *out;         /* where the value goes */
 	const char *ctor;  /* 'S': expected constructor name */
 	bool set;          /* out: the keyword was given (and not None) */
+	size_t len;        /* strlen(name), from the literal (matching checks it first) */
 };
-#define KW(n, t, o) {n, t, o, NULL, false}
-#define KWS(n, o, c) {n, 'S', o, c, false}
-#define KW_END {NULL, 0, NULL, NULL, false}
+#define KW(n, t, o) {n, t, o, NULL, false, sizeof(n) - 1}
+#define KWS(n, o, c) {n, 'S', o, c, false, sizeof(n) - 1}
+#define KW_END {NULL, 0, NULL, NULL, false, 0}
 /* extra: when non-NULL, unknown keywords are appended to it as (name, value)
  * pairs instead of being errors (unit()). */
 struct yoe_extra {

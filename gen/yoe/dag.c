@@ -16,6 +16,7 @@ struct builder {
 	struct yoe_project *p;
 	const char *distro;
 	struct strmap idx;            /* name → node number + 1 */
+	int *node_of;                 /* by unit id: node number + 1, once looked up (idx's fast path) */
 	struct yoe_unit **nodes;      /* discovery order */
 	size_t n, cap;
 	struct yoe_unit ***out;       /* per node: dep units (malloc'd) */
@@ -44,11 +45,22 @@ static struct yoe_unit *lookup(struct builder *b, const char *name)
 	return u;
 }
 
-static int add_node(struct builder *b, struct yoe_unit *u)
+/* node_num: u's node (by name, as idx), or -1 */
+static int node_num(struct builder *b, const struct yoe_unit *u)
 {
+	if (b->node_of[u->id])
+		return b->node_of[u->id] - 1;
 	intptr_t i = (intptr_t)sm_get(&b->idx, u->name);
 	if (i)
-		return (int)i - 1;
+		b->node_of[u->id] = (int)i;
+	return (int)i - 1;
+}
+
+static int add_node(struct builder *b, struct yoe_unit *u)
+{
+	int i = node_num(b, u);
+	if (i >= 0)
+		return i;
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 64;
 		b->nodes = realloc(b->nodes, b->cap * sizeof *b->nodes);
@@ -60,6 +72,7 @@ static int add_node(struct builder *b, struct yoe_unit *u)
 	b->out[b->n] = NULL;
 	b->nout[b->n] = b->capout[b->n] = 0;
 	sm_put(&b->idx, u->name, (void *)(intptr_t)(b->n + 1));
+	b->node_of[u->id] = (int)b->n + 1;
 	return (int)b->n++;
 }
 
@@ -83,12 +96,9 @@ static bool external_ref(const char *ref)
 	return !*ref || !strcmp(ref, "host") || strchr(ref, ':') || strchr(ref, '/');
 }
 
-struct yoe_unit *yoe_container_unit(struct yoe_project *p, const struct yoe_unit *u,
-                                    const char *ref, const char *distro)
+/* container_for: yoe_container_unit given the lookup (c may be NULL) */
+static struct yoe_unit *container_for(struct yoe_project *p, const char *ref, struct yoe_unit *c)
 {
-	if (external_ref(ref))
-		return NULL;
-	struct yoe_unit *c = yoe_lookup(p, ref, distro);
 	if (!c) {
 		/* any variant at all (the original's AnyUnit): highest priority */
 		struct yoe_variants *vs = sm_get(&p->variants, ref);
@@ -97,6 +107,14 @@ struct yoe_unit *yoe_container_unit(struct yoe_project *p, const struct yoe_unit
 				c = vs->v[i];
 	}
 	return c;
+}
+
+struct yoe_unit *yoe_container_unit(struct yoe_project *p, const struct yoe_unit *u,
+                                    const char *ref, const char *distro)
+{
+	if (external_ref(ref))
+		return NULL;
+	return container_for(p, ref, yoe_lookup(p, ref, distro));
 }
 
 static const char *dep_hint(struct yoe_project *p, const char *name)
@@ -191,7 +209,7 @@ static int expand(struct builder *b, int i)
 	for (size_t k = 0; k < nr; k++) {
 		if (external_ref(refs[k]))
 			continue;
-		struct yoe_unit *c = yoe_container_unit(p, u, refs[k], b->distro);
+		struct yoe_unit *c = container_for(p, refs[k], lookup(b, refs[k]));
 		if (!c)
 			return yoe_error(p, &u->pos,
 			                 "unit \"%s\": container \"%s\" is not a unit or a provided name%s "
@@ -270,7 +288,7 @@ static int report_cycle(struct builder *b, const int *indeg)
 		/* next: the smallest-named stuck dep (every stuck node has one) */
 		int next = -1;
 		for (size_t k = 0; k < b->nout[cur]; k++) {
-			int d = (int)(intptr_t)sm_get(&b->idx, b->out[cur][k]->name) - 1;
+			int d = node_num(b, b->out[cur][k]);
 			if (indeg[d] && (next < 0 || strcmp(b->nodes[d]->name, b->nodes[next]->name) < 0))
 				next = d;
 		}
@@ -298,6 +316,7 @@ int yoe_dag_build(struct yoe_project *p, const char *distro, bool all, struct yo
 	memset(dag, 0, sizeof *dag);
 	dag->distro = distro ? distro : "";
 	struct builder b = {.p = p, .distro = dag->distro};
+	b.node_of = calloc(p->nunits + 1, sizeof *b.node_of);
 	size_t na;
 	struct yoe_unit **act = yoe_active_units(p, &na);
 	for (size_t i = 0; i < na; i++) {
@@ -321,7 +340,7 @@ int yoe_dag_build(struct yoe_project *p, const char *distro, bool all, struct yo
 		size_t *nr = calloc(b.n + 1, sizeof *nr);
 		for (size_t i = 0; i < b.n; i++)
 			for (size_t k = 0; k < b.nout[i]; k++) {
-				int d = (int)(intptr_t)sm_get(&b.idx, b.out[i][k]->name) - 1;
+				int d = node_num(&b, b.out[i][k]);
 				indeg[i]++;
 				rdeps[d] = realloc(rdeps[d], (nr[d] + 1) * sizeof **rdeps);
 				rdeps[d][nr[d]++] = (int)i;
@@ -367,8 +386,8 @@ int yoe_dag_build(struct yoe_project *p, const char *distro, bool all, struct yo
 				struct yoe_unit **ru = malloc((rd.n + 1) * sizeof *ru);
 				size_t nru = 0;
 				for (size_t j = 0; j < rd.n; j++) {
-					struct yoe_unit *r = yoe_lookup(p, rd.v[j], dag->distro);
-					if (r && sm_get(&b.idx, r->name) && r->dag_id >= 0 &&
+					struct yoe_unit *r = lookup(&b, rd.v[j]);
+					if (r && node_num(&b, r) >= 0 && r->dag_id >= 0 &&
 					    (size_t)r->dag_id < no && dag->nodes[r->dag_id] == r)
 						ru[nru++] = r;
 				}
@@ -395,6 +414,7 @@ int yoe_dag_build(struct yoe_project *p, const char *distro, bool all, struct yo
 	free(b.capout);
 	free(b.nodes);
 	sm_free(&b.idx);
+	free(b.node_of);
 	sm_free(&b.looked);
 	sm_free(&b.rclos);
 	return rc;

@@ -4,33 +4,58 @@
 #include "yoe/model.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* plain[c]: byte c goes out as itself (runs of these are copied whole) */
+static const bool plain[256] = {
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+	R16(0), R16(0),                                  /* controls */
+	1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* " and & */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,  /* < and > */
+	R16(1), 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* backslash */
+	R16(1), R16(1),
+	R16(1), R16(1), R16(1), R16(1), R16(1), R16(1),
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0xe2: maybe U+2028/9 */
+	R16(1),
+#undef R16
+};
 
 void yoe_json_str(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	buf_addc(b, '"');
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		switch (*c) {
-		case '"': buf_adds(b, "\\\""); break;
-		case '\\': buf_adds(b, "\\\\"); break;
-		case '\n': buf_adds(b, "\\n"); break;
-		case '\r': buf_adds(b, "\\r"); break;
-		case '\t': buf_adds(b, "\\t"); break;
-		case '<': case '>': case '&':
-			buf_printf(b, "\\u00%c%c", hex[*c >> 4], hex[*c & 15]);
+	const unsigned char *c = (const unsigned char *)s;
+	for (;;) {
+		const unsigned char *run = c;
+		while (plain[*c])
+			c++;
+		if (c > run)
+			buf_add(b, run, (size_t)(c - run));
+		if (!*c)
 			break;
-		default:
-			if (*c < 0x20)
-				buf_printf(b, "\\u00%c%c", hex[*c >> 4], hex[*c & 15]);
-			else if (c[0] == 0xe2 && c[1] == 0x80 && (c[2] == 0xa8 || c[2] == 0xa9)) {
-				buf_printf(b, "\\u202%c", c[2] == 0xa8 ? '8' : '9');
+		switch (*c) {
+		case '"': buf_add(b, "\\\"", 2); break;
+		case '\\': buf_add(b, "\\\\", 2); break;
+		case '\n': buf_add(b, "\\n", 2); break;
+		case '\r': buf_add(b, "\\r", 2); break;
+		case '\t': buf_add(b, "\\t", 2); break;
+		case 0xe2:
+			if (c[1] == 0x80 && (c[2] == 0xa8 || c[2] == 0xa9)) {
+				buf_add(b, c[2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
 				c += 2;
-			} else
+			} else {
 				buf_addc(b, (char)*c);
+			}
+			break;
+		default: { /* < > & and the other controls */
+			char u[6] = {'\\', 'u', '0', '0', hex[*c >> 4], hex[*c & 15]};
+			buf_add(b, u, 6);
 		}
+		}
+		c++;
 	}
 	buf_addc(b, '"');
 }

@@ -198,9 +198,10 @@ int yoe_kwargs(sl_thread *th, const struct sl_args *a, const char *fn, struct yo
 	for (size_t i = 0; i < a->nkw; i++) {
 		sl_value kn = a->kw[2 * i], kv = a->kw[2 * i + 1];
 		const char *name = sl_str_data(kn);
+		size_t nl = strlen(name);
 		struct yoe_kw *k = kw;
-		/* first byte before strcmp: unit() has 40 keywords */
-		while (k->name && (k->name[0] != name[0] || strcmp(k->name, name)))
+		/* length and first byte before comparing: unit() has 40 keywords */
+		while (k->name && (k->len != nl || k->name[0] != name[0] || memcmp(k->name, name, nl)))
 			k++;
 		if (!k->name) {
 			if (extra) {

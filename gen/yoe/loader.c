@@ -7,9 +7,6 @@
 #include "yoe/builtins.h"
 
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "lib/fsutil.h"
+#include "yoe/prefetch.h"
 
 int yoe_modules_resolve(struct yoe_eval *ev);
 
@@ -56,67 +54,24 @@ static int capture(struct yoe_eval *ev, const char *file)
 	return -1;
 }
 
-/* read_at reads name relative to the open directory dfd (a directory walk
- * opens thousands of files: this spares the kernel the full path lookup
- * each time), or path itself when dfd < 0. */
-static char *read_at(int dfd, const char *name, const char *path, size_t *len)
-{
-	if (dfd < 0)
-		return read_file(path, len);
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st)) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
-	char *buf = malloc(cap + 1);
-	for (;;) {
-		if (n + 1 >= cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		ssize_t r = read(fd, buf + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r < 0) {
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		n += (size_t)r;
-		if (n + 1 == cap && (off_t)n == st.st_size)
-			break; /* all of it: skip the read that would return 0 */
-	}
-	close(fd);
-	if (buf) {
-		buf[n] = '\0';
-		*len = n;
-	}
-	return buf;
-}
-
 /* exec runs one file (no capture: a load failure propagates to the loader).
- * dfd/name: the file's directory and name when the walk has it open. */
+ * pf/idx: the walk's prefetch and the file's place in it (pf NULL: read
+ * it here). */
 static struct sl_module *exec_at(struct yoe_eval *ev, struct yoe_file *f, sl_value pre, unsigned opts,
-                                 int dfd, const char *name)
+                                 struct yoe_prefetch *pf, size_t idx)
 {
 	struct yoe_project *p = ev->p;
-	size_t len;
-	char *src = read_at(dfd, name, f->path, &len);
+	size_t len = 0;
+	/* the key hashes every .star that shaped a unit: done while the bytes
+	 * are in memory (by the prefetch helper, mostly) */
+	char sha[65];
+	char *src = pf ? yoe_prefetch_take(pf, idx, &len, sha) : yoe_read_hash(f->path, &len, sha);
 	if (!src) {
 		sl_error(ev->th, "cannot read %s", yoe_display_path(p, f->path));
 		f->state = 3;
 		return NULL;
 	}
-	/* the key hashes every .star that shaped a unit: do it while the bytes
-	 * are in memory */
-	f->text_sha = yoe_sha256_hex(&p->arena, src, len);
+	f->text_sha = ar_strndup(&p->arena, sha, 64);
 	f->state = 1;
 	sv_push(&ev->stack, f->path);
 	sl_thread_set_options(ev->th, opts);
@@ -131,7 +86,7 @@ static struct sl_module *exec_at(struct yoe_eval *ev, struct yoe_file *f, sl_val
 
 static struct sl_module *exec(struct yoe_eval *ev, struct yoe_file *f, sl_value pre, unsigned opts)
 {
-	return exec_at(ev, f, pre, opts, -1, NULL);
+	return exec_at(ev, f, pre, opts, NULL, 0);
 }
 
 static const char *module_root_of(struct yoe_project *p, const char *file)
@@ -211,8 +166,10 @@ static struct sl_module *load_cb(sl_thread *th, const char *label, void *ud)
 
 /* run_top executes a top-level (walked or named) file, unless a load()
  * already ran it.  canonical: path is known to be a realpath already (the
- * walk only descends real directories from a canonical root). */
-static int run_top_at(struct yoe_eval *ev, const char *path, bool canonical, int dfd, const char *name)
+ * walk only descends real directories from a canonical root).  pf/idx as
+ * for exec_at. */
+static int run_top_at(struct yoe_eval *ev, const char *path, bool canonical, struct yoe_prefetch *pf,
+                      size_t idx)
 {
 	struct yoe_project *p = ev->p;
 	struct yoe_file *f;
@@ -229,14 +186,14 @@ static int run_top_at(struct yoe_eval *ev, const char *path, bool canonical, int
 		return 0;
 	p->cur_file = f->path;
 	sl_thread_set_load(ev->th, load_cb, ev);
-	struct sl_module *m = exec_at(ev, f, ev->pre, 0, dfd, name);
+	struct sl_module *m = exec_at(ev, f, ev->pre, 0, pf, idx);
 	p->cur_file = "";
 	return m ? 0 : capture(ev, f->path);
 }
 
 static int run_top(struct yoe_eval *ev, const char *path, bool canonical)
 {
-	return run_top_at(ev, path, canonical, -1, NULL);
+	return run_top_at(ev, path, canonical, NULL, 0);
 }
 
 static int cmpstr(const void *a, const void *b)
@@ -244,39 +201,39 @@ static int cmpstr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* walk runs every *.star under dir, entries in byte order, depth first,
- * symlinked directories not followed.  dir must be canonical. */
-static int walk(struct yoe_eval *ev, const char *dir)
+/* list_stars appends every *.star under dir to out, entries in byte order,
+ * depth first, symlinked directories not followed; a symlinked file is
+ * marked by a leading '\1' (it needs a realpath).  dir must be canonical. */
+static void list_stars(struct yoe_project *p, const char *dir, struct strlist *out)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return 0;
-	sm_put(&ev->p->walked_dirs, dir, (void *)dir);
-	/* names sorted; d_type rides along (as a fake pointer) to skip lstat */
-	struct strlist names = {0}, types = {0};
+		return;
+	sm_put(&p->walked_dirs, dir, (void *)dir);
+	/* names sorted; d_type rides along in the byte before each name */
+	struct strlist names = {0};
 	struct dirent *e;
 	while ((e = readdir(d)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
 			size_t n = strlen(e->d_name);
-			char *s = ar_alloc(&ev->p->arena, n + 2);
+			char *s = ar_alloc(&p->arena, n + 2);
 			s[0] = (char)e->d_type;
 			memcpy(s + 1, e->d_name, n + 1);
 			sv_push(&names, s + 1);
 		}
+	closedir(d);
 	if (names.n > 1)
 		qsort(names.v, names.n, sizeof *names.v, cmpstr);
-	for (size_t i = 0; i < names.n; i++)
-		sv_push(&types, (const char *)(uintptr_t)(unsigned char)names.v[i][-1]);
-	int rc = 0;
 	size_t dl = strlen(dir);
-	for (size_t i = 0; i < names.n && !rc; i++) {
+	for (size_t i = 0; i < names.n; i++) {
 		size_t n = strlen(names.v[i]);
-		char *full = ar_alloc(&ev->p->arena, dl + n + 2);
+		/* room for the symlink mark in front */
+		char *full = ar_alloc(&p->arena, dl + n + 3) + 1;
 		memcpy(full, dir, dl);
 		full[dl] = '/';
 		memcpy(full + dl + 1, names.v[i], n + 1);
 		bool star = n > 5 && !strcmp(names.v[i] + n - 5, ".star");
-		unsigned char type = types.v ? (unsigned char)(uintptr_t)types.v[i] : DT_UNKNOWN;
+		unsigned char type = (unsigned char)names.v[i][-1];
 		if (type == DT_UNKNOWN) {
 			struct stat st;
 			if (lstat(full, &st))
@@ -284,15 +241,42 @@ static int walk(struct yoe_eval *ev, const char *dir)
 			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
 		}
 		if (type == DT_DIR)
-			rc = walk(ev, full);
+			list_stars(p, full, out);
 		else if (star && type == DT_REG)
-			rc = run_top_at(ev, full, true, dirfd(d), names.v[i]);
-		else if (star && type == DT_LNK)
-			rc = run_top(ev, full, false);
+			sv_push(out, full);
+		else if (star && type == DT_LNK) {
+			full[-1] = '\1';
+			sv_push(out, full - 1);
+		}
 	}
-	free(types.v);
-	closedir(d);
 	free(names.v);
+}
+
+/* walk runs every *.star under dir (list_stars' order), the plain files
+ * read ahead by a helper thread (prefetch.c).  Evaluation cannot change
+ * the tree, so listing it all first runs the same files in the same order
+ * as listing each directory on the way. */
+static int walk(struct yoe_eval *ev, const char *dir)
+{
+	struct strlist files = {0};
+	list_stars(ev->p, dir, &files);
+	/* the helper reads the plain files, in the same order */
+	const char **plain = malloc((files.n + 1) * sizeof *plain);
+	size_t np = 0;
+	for (size_t i = 0; i < files.n; i++)
+		if (files.v[i][0] != '\1')
+			plain[np++] = files.v[i];
+	struct yoe_prefetch *pf = yoe_prefetch_start(plain, np);
+	int rc = 0;
+	for (size_t i = 0, k = 0; i < files.n && !rc; i++) {
+		if (files.v[i][0] == '\1')
+			rc = run_top(ev, files.v[i] + 1, false);
+		else
+			rc = run_top_at(ev, files.v[i], true, pf, k++);
+	}
+	yoe_prefetch_stop(pf);
+	free(plain);
+	free(files.v);
 	return rc;
 }
 
@@ -475,6 +459,7 @@ struct yoe_project *yoe_load(const char *root, const struct yoe_load_opts *o)
 	yoe_builtins_install(&ev, ev.pre_base);
 	ev.pre = ev.pre_base;
 	load_all(&ev);
+	yoe_prefetch_reap();
 	free(ev.stack.v);
 	free(ev.peek_deps.v);
 	sm_free(&ev.modpos);

@@ -185,21 +185,45 @@ bool yoe_file_sha256(struct yoe_project *p, const char *path, char out[65])
 
 /* ---- the serialization ---- */
 
-/* kv appends `tag=<len>:<s>\n` (by hand: this runs for every field of
- * every unit) */
-static void kv(struct buf *b, const char *tag, const char *s)
+/* room makes space for n more bytes and returns where they go (the key
+ * text is built field by field for every unit: no per-byte appends) */
+static char *room(struct buf *b, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, n);
+	return b->data + b->len;
+}
+
+static char *put_num(char *o, size_t n)
 {
 	char num[24];
-	size_t n = strlen(s), k = sizeof num;
+	size_t k = sizeof num;
 	do
 		num[--k] = (char)('0' + n % 10);
 	while (n /= 10);
-	buf_adds(b, tag);
-	buf_addc(b, '=');
-	buf_add(b, num + k, sizeof num - k);
-	buf_addc(b, ':');
-	buf_adds(b, s);
-	buf_addc(b, '\n');
+	memcpy(o, num + k, sizeof num - k);
+	return o + (sizeof num - k);
+}
+
+/* kvn appends `tag=<n>:<s>\n` */
+static void kvn(struct buf *b, const char *tag, size_t tl, const char *s, size_t n)
+{
+	char *o = room(b, tl + n + 24);
+	memcpy(o, tag, tl);
+	o += tl;
+	*o++ = '=';
+	o = put_num(o, n);
+	*o++ = ':';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '\n';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+}
+
+static void kv(struct buf *b, const char *tag, const char *s)
+{
+	kvn(b, tag, strlen(tag), s, strlen(s));
 }
 
 static void kvi(struct buf *b, const char *tag, long long v)
@@ -213,21 +237,21 @@ static void kvi(struct buf *b, const char *tag, long long v)
 	while (u /= 10);
 	if (v < 0)
 		t[--k] = '-';
-	kv(b, tag, t + k);
+	kvn(b, tag, strlen(tag), t + k, sizeof t - 1 - k);
 }
 
 /* count appends `tag#<n>\n`, the header of a list */
 static void count(struct buf *b, const char *tag, size_t n)
 {
-	char num[24];
-	size_t k = sizeof num;
-	do
-		num[--k] = (char)('0' + n % 10);
-	while (n /= 10);
-	buf_adds(b, tag);
-	buf_addc(b, '#');
-	buf_add(b, num + k, sizeof num - k);
-	buf_addc(b, '\n');
+	size_t tl = strlen(tag);
+	char *o = room(b, tl + 24);
+	memcpy(o, tag, tl);
+	o += tl;
+	*o++ = '#';
+	o = put_num(o, n);
+	*o++ = '\n';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
 }
 
 static void list(struct buf *b, const char *tag, const struct strlist *l)
@@ -278,17 +302,18 @@ static const char *rel(struct yoe_project *p, const char *path)
 /* kv_body appends `<len of label>:<label> <sha>\n` */
 static void kv_body(struct buf *b, const char *label, const char *sha)
 {
-	char num[24];
-	size_t n = strlen(label), k = sizeof num;
-	do
-		num[--k] = (char)('0' + n % 10);
-	while (n /= 10);
-	buf_add(b, num + k, sizeof num - k);
-	buf_addc(b, ':');
-	buf_adds(b, label);
-	buf_addc(b, ' ');
-	buf_adds(b, sha);
-	buf_addc(b, '\n');
+	size_t n = strlen(label), sl = strlen(sha);
+	char *o = room(b, n + sl + 24);
+	o = put_num(o, n);
+	*o++ = ':';
+	memcpy(o, label, n);
+	o += n;
+	*o++ = ' ';
+	memcpy(o, sha, sl);
+	o += sl;
+	*o++ = '\n';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
 }
 
 /* star_label names a .star file independently of where the checkout is:
@@ -383,6 +408,40 @@ static void star_closure(struct yoe_project *p, const char *file, struct strmap 
 		star_closure(p, f->loads.v[i], seen, out);
 }
 
+/* star_lines appends the `star` list: every .star file that shaped the
+ * unit, by label, with its SHA-256. */
+static void star_lines(struct yoe_project *p, struct buf *b, const char *file)
+{
+	struct yoe_file *f = *file ? sm_get(&p->files, file) : NULL;
+	if (f && !f->loads.n && *f->text_sha) {
+		/* the common case: one file that loaded nothing, hashed when read */
+		count(b, "star", 1);
+		buf_add(b, "-=", 2);
+		kv_body(b, star_label(p, file), f->text_sha);
+		return;
+	}
+	struct strlist stars = {0};
+	struct strmap seen = {0};
+	star_closure(p, file, &seen, &stars);
+	sm_free(&seen);
+	for (size_t k = 0; k < stars.n; k++)
+		stars.v[k] = star_label(p, stars.v[k]);
+	if (stars.n > 1)
+		qsort(stars.v, stars.n, sizeof *stars.v, cmpstr);
+	count(b, "star", stars.n);
+	for (size_t k = 0; k < stars.n; k++) {
+		const char *full = star_path(p, stars.v[k]);
+		struct yoe_file *sf = sm_get(&p->files, full);
+		if (sf && *sf->text_sha) { /* hashed when it was read */
+			buf_add(b, "-=", 2);
+			kv_body(b, stars.v[k], sf->text_sha);
+		}
+		else
+			hash_file_line(p, b, "-", stars.v[k], full);
+	}
+	free(stars.v);
+}
+
 static void machine_text(struct buf *b, const struct yoe_machine *m)
 {
 	kv(b, "machine", m->name);
@@ -404,10 +463,23 @@ static void machine_text(struct buf *b, const struct yoe_machine *m)
 	}
 }
 
-char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
+/* What every unit of a DAG looks up alike, found once per DAG: the
+ * machine, and the last container reference (units mostly share one). */
+struct kcache {
+	bool have_machine;
+	struct yoe_machine *machine;
+	const char *cref;            /* last container reference, or NULL */
+	struct yoe_unit *cunit;      /* what it resolved to */
+};
+
+/* key_text appends node i's key text to b (cleared first) and sets *own
+ * to the length of the unit's own part (yoe_key_own_len). */
+static void key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i, struct buf *out, size_t *own,
+                     struct kcache *kc)
 {
 	struct yoe_unit *u = dag->nodes[i];
-	struct buf b = {0};
+	struct buf b = *out;
+	b.len = 0;
 	bool image = !strcmp(u->class, "image");
 	buf_adds(&b, KEY_VERSION "\n");
 	kv(&b, "name", u->name);
@@ -423,7 +495,11 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 	 * whole machine definition */
 	if (strcmp(u->scope, "noarch"))
 		kv(&b, "arch", p->arch);
-	struct yoe_machine *m = yoe_machine_get(p, p->machine);
+	if (!kc->have_machine) {
+		kc->machine = yoe_machine_get(p, p->machine);
+		kc->have_machine = true;
+	}
+	struct yoe_machine *m = kc->machine;
 	if (!strcmp(u->scope, "machine") || image) {
 		if (m)
 			machine_text(&b, m);
@@ -515,28 +591,14 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 		hash_file_line(p, &b, "-", files.v[k], ar_join(&p->arena, fdir, files.v[k]));
 	free(files.v);
 	/* the .star text that defined it */
-	struct strlist stars = {0};
-	struct strmap seen = {0};
-	star_closure(p, u->file, &seen, &stars);
-	sm_free(&seen);
-	for (size_t k = 0; k < stars.n; k++)
-		stars.v[k] = star_label(p, stars.v[k]);
-	if (stars.n > 1)
-		qsort(stars.v, stars.n, sizeof *stars.v, cmpstr);
-	count(&b, "star", stars.n);
-	for (size_t k = 0; k < stars.n; k++) {
-		const char *full = star_path(p, stars.v[k]);
-		struct yoe_file *f = sm_get(&p->files, full);
-		if (f && *f->text_sha) { /* hashed when it was read */
-			buf_adds(&b, "-=");
-			kv_body(&b, stars.v[k], f->text_sha);
-		}
-		else
-			hash_file_line(p, &b, "-", stars.v[k], full);
-	}
-	free(stars.v);
+	star_lines(p, &b, u->file);
+	*own = b.len;
 	/* the container and every build dep, by key (containers are edges) */
-	struct yoe_unit *c = yoe_container_unit(p, u, u->container, dag->distro);
+	if (!kc->cref || strcmp(kc->cref, u->container)) {
+		kc->cref = u->container;
+		kc->cunit = yoe_container_unit(p, u, u->container, dag->distro);
+	}
+	struct yoe_unit *c = kc->cunit;
 	if (c && c != u && c->dag_id >= 0 && (size_t)c->dag_id < dag->n && dag->nodes[c->dag_id] == c)
 		kv(&b, "container_key", dag->keys[c->dag_id]);
 	count(&b, "deps_keys", dag->nedges[i]);
@@ -544,7 +606,16 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
 		int d = dag->edges[i][k];
 		kv(&b, dag->nodes[d]->name, dag->keys[d]);
 	}
-	return b.data ? b.data : calloc(1, 1);
+	*out = b; /* never empty: it starts with the version line */
+}
+
+char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i)
+{
+	struct buf b = {0};
+	size_t own;
+	struct kcache kc = {0};
+	key_text(p, dag, i, &b, &own, &kc);
+	return b.data;
 }
 
 int yoe_compute_keys(struct yoe_project *p, struct yoe_dag *dag)
@@ -553,14 +624,16 @@ int yoe_compute_keys(struct yoe_project *p, struct yoe_dag *dag)
 	free(dag->own_keys);
 	dag->keys = calloc(dag->n + 1, sizeof *dag->keys);
 	dag->own_keys = calloc(dag->n + 1, sizeof *dag->own_keys);
+	struct buf t = {0}; /* one buffer for every unit's text */
+	struct kcache kc = {0};
 	for (size_t i = 0; i < dag->n; i++) {
-		char *t = yoe_key_text(p, dag, i);
-		size_t n = strlen(t), own = yoe_key_own_len(t);
-		sha256_split_hex(t, own, n, dag->own_keys[i], dag->keys[i]);
-		free(t);
+		size_t own;
+		key_text(p, dag, i, &t, &own, &kc);
+		sha256_split_hex(t.data, own, t.len, dag->own_keys[i], dag->keys[i]);
 		struct yoe_unit *u = dag->nodes[i];
 		if (!strcmp(yoe_unit_distro(p, u), dag->distro))
 			memcpy(u->key, dag->keys[i], 65);
 	}
+	buf_free(&t);
 	return 0;
 }

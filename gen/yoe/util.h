@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* An arena: a chain of blocks; allocations are never freed one by one. */
 struct yoe_arena {
@@ -63,9 +64,26 @@ struct buf {
 	size_t len; /* bytes used */
 	size_t cap; /* bytes allocated */
 };
-void buf_add(struct buf *b, const void *p, size_t n);
-void buf_adds(struct buf *b, const char *s);
-void buf_addc(struct buf *b, char c);
+/* buf_grow makes room for n more bytes and the NUL (the slow path of the
+ * inline appends below: key texts and JSON append per field and per byte). */
+void buf_grow(struct buf *b, size_t n);
+inline void buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+inline void buf_adds(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+inline void buf_addc(struct buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_free(struct buf *b);

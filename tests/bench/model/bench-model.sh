@@ -5,8 +5,8 @@
 # `yoe query --json`, and compare with go.starlark.net executing the same
 # unit files with stub unit()/task() (tests/bench/oracle, when Go and
 # golang-starlark-dev are present).  Figures only, never pass/fail on timing.
-# Best wall time of RUNS runs (default 5); CPU and peak RSS of that run from
-# /usr/bin/time.
+# Best wall time of RUNS runs each (default 5, the two alternating); CPU,
+# peak RSS and minor page faults of that run from /usr/bin/time.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 out=$top/tests/bench/out
@@ -25,33 +25,20 @@ until cp "$top/bin/yoe" "$yoe.tmp" 2>/dev/null && chmod 755 "$yoe.tmp" && "$yoe.
 done
 mv "$yoe.tmp" "$yoe"
 
-# best NAME CMD... — best wall ms, with that run's user+sys ms and peak RSS KB
-best() {
+# one NAME CMD... — run once; keep the best wall ms per NAME, with that
+# run's user+sys ms, peak RSS KB and minor page faults (in $out/NAME.best)
+one() {
   name=$1; shift
-  B_MS="" B_CPU="" B_RSS=""
-  i=0
-  while [ $i -lt "$runs" ]; do
-    i=$((i + 1))
-    t0=$(date +%s%N)
-    /usr/bin/time -f '%U %S %M' -o "$out/$name.time" "$@" >"$out/$name.out" 2>"$out/$name.err" ||
-      { echo "bench-model: $name failed:"; tail -5 "$out/$name.err"; return 1; }
-    t1=$(date +%s%N)
-    ms=$(( (t1 - t0) / 1000000 ))
-    if [ -z "$B_MS" ] || [ "$ms" -lt "$B_MS" ]; then
-      B_MS=$ms
-      B_CPU=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$out/$name.time")
-      B_RSS=$(awk '{ print $3 }' "$out/$name.time")
-    fi
-  done
+  t0=$(date +%s%N)
+  /usr/bin/time -f '%U %S %M %R' -o "$out/$name.time" "$@" >"$out/$name.out" 2>"$out/$name.err" ||
+    { echo "bench-model: $name failed:"; tail -5 "$out/$name.err"; return 1; }
+  t1=$(date +%s%N)
+  awk -v ms=$(( (t1 - t0) / 1000000 )) -v f="$out/$name.best" '
+    { cur = sprintf("%d %d %d %d", ms, ($1 + $2) * 1000, $3, $4) }
+    END { best = ""; if ((getline line < f) > 0) best = line
+          split(best, b, " "); if (best == "" || ms < b[1]) print cur > f }' "$out/$name.time"
 }
-
-status=0
-best yoe-query "$yoe" -C "$proj" query --json || status=1
-y_ms=$B_MS y_cpu=$B_CPU y_rss=$B_RSS
-n=$(grep -c '"name"' "$out/yoe-query.out")
-echo "project: $units generated unit files in 4 modules ($n units resolved, keyed)"
-printf '%-34s %8s %8s %10s\n' "" "wall ms" "cpu ms" "peak RSS"
-printf '%-34s %8s %8s %9sK\n' "yoe query --json (eval+resolve+keys)" "$y_ms" "$y_cpu" "$y_rss"
+get() { cut -d' ' -f"$2" "$out/$1.best"; }
 
 # the Go side: the oracle executes the same unit files, flat, with stubs
 oracle=$cache/starlark-oracle
@@ -59,15 +46,27 @@ if [ ! -x "$oracle" ] && command -v go >/dev/null 2>&1 && [ -d /usr/share/gocode
   ( cd "$top/tests/bench/oracle" && GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOPROXY=off \
       GOCACHE="$cache/go-build" go build -o "$oracle" . ) >/dev/null 2>&1 || true
 fi
-if [ -x "$oracle" ]; then
-  if best go-units "$oracle" -units "$proj/flat"; then
-    printf '%-34s %8s %8s %9sK\n' "go.starlark.net, stub builtins" "$B_MS" "$B_CPU" "$B_RSS"
-    awk -v g="$B_MS" -v y="$y_ms" -v gc="$B_CPU" -v yc="$y_cpu" 'BEGIN {
-      printf "speedup: wall %.2fx, cpu %.2fx (go / yoe; target >= 3x; yoe also resolves and keys)\n",
-        (y > 0 ? g / y : 0), (yc > 0 ? gc / yc : 0) }'
-  else
-    status=1
-  fi
+# runs alternate between the two, so both see the same load on a shared machine
+status=0
+rm -f "$out/yoe-query.best" "$out/go-units.best"
+i=0
+while [ $i -lt "$runs" ]; do
+  i=$((i + 1))
+  one yoe-query "$yoe" -C "$proj" query --json || { status=1; break; }
+  if [ -x "$oracle" ]; then one go-units "$oracle" -units "$proj/flat" || { status=1; break; }; fi
+done
+[ -f "$out/yoe-query.best" ] || exit 1
+n=$(grep -c '"name"' "$out/yoe-query.out")
+echo "project: $units generated unit files in 4 modules ($n units resolved, keyed)"
+printf '%-34s %8s %8s %10s %8s\n' "" "wall ms" "cpu ms" "peak RSS" "faults"
+printf '%-34s %8s %8s %9sK %8s\n' "yoe query --json (eval+resolve+keys)" \
+  "$(get yoe-query 1)" "$(get yoe-query 2)" "$(get yoe-query 3)" "$(get yoe-query 4)"
+if [ -f "$out/go-units.best" ]; then
+  printf '%-34s %8s %8s %9sK %8s\n' "go.starlark.net, stub builtins" \
+    "$(get go-units 1)" "$(get go-units 2)" "$(get go-units 3)" "$(get go-units 4)"
+  awk -v g="$(get go-units 1)" -v y="$(get yoe-query 1)" -v gc="$(get go-units 2)" -v yc="$(get yoe-query 2)" 'BEGIN {
+    printf "speedup: wall %.2fx, cpu %.2fx (go / yoe; target >= 3x; yoe also resolves and keys)\n",
+      (y > 0 ? g / y : 0), (yc > 0 ? gc / yc : 0) }'
 else
   echo "go.starlark.net: not available (needs go and golang-starlark-dev); only our figures"
 fi
