@@ -336,6 +336,10 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i);
 /* yoe_file_sha256: hex SHA-256 of a file's bytes through the stat+XXH3
  * fingerprint cache; false if unreadable. */
 bool yoe_file_sha256(struct yoe_project *p, const char *path, char out[65]);
+/* yoe_sha256_into: hex SHA-256 of bytes into out (thread-safe). */
+void yoe_sha256_into(const void *data, size_t n, char out[65]);
+/* yoe_sha256_release frees the calling thread's digest state. */
+void yoe_sha256_release(void);
 /* yoe_sha256_hex: hex SHA-256 of bytes, in the arena. */
 const char *yoe_sha256_hex(struct yoe_arena *a, const void *data, size_t n);
 /* yoe_hash_cache_save persists the fingerprint cache (when cache/ exists). */

@@ -16,10 +16,10 @@
  * the evaluator, so memory stays small, and touches no interpreter or
  * model memory (malloc, the file system and OpenSSL only). */
 #include "yoe/prefetch.h"
+#include "yoe/model.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -55,34 +55,6 @@ struct yoe_prefetch {
 
 /* stopped helpers, joined by yoe_prefetch_reap (evaluator thread only) */
 static struct yoe_prefetch *retired;
-
-static void to_hex(const unsigned char *md, char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
-}
-
-/* sha256 with a digest context per thread (both threads hash) */
-static _Thread_local EVP_MD_CTX *ctx;
-static _Thread_local EVP_MD *md;
-
-static void sha256_hex(const void *data, size_t n, char out[65])
-{
-	if (!md) {
-		md = EVP_MD_fetch(NULL, "SHA256", NULL);
-		ctx = EVP_MD_CTX_new();
-	}
-	unsigned char d[32];
-	unsigned int dl = 0;
-	EVP_DigestInit_ex(ctx, md, NULL);
-	EVP_DigestUpdate(ctx, data, n);
-	EVP_DigestFinal_ex(ctx, d, &dl);
-	to_hex(d, out);
-}
 
 /* read_hash_at reads name relative to directory fd dfd (AT_FDCWD: name is
  * the path) */
@@ -128,7 +100,7 @@ static char *read_hash_at(int dfd, const char *name, size_t *len, char sha[65])
 		return NULL;
 	buf[n] = '\0';
 	*len = n;
-	sha256_hex(buf, n, sha);
+	yoe_sha256_into(buf, n, sha);
 	return buf;
 }
 
@@ -205,8 +177,7 @@ static void *helper(void *arg)
 	}
 	if (d.fd >= 0)
 		close(d.fd);
-	EVP_MD_CTX_free(ctx);
-	EVP_MD_free(md);
+	yoe_sha256_release();
 	return NULL;
 }
 

@@ -33,13 +33,14 @@ static void to_hex(const unsigned char md[32], char out[65])
 	out[64] = '\0';
 }
 
-/* sha256_hex: one digest context and algorithm, fetched once (OpenSSL's
- * one-shot calls look the algorithm up every time, which shows at 4,000
- * units). */
-static void sha256_hex(const void *data, size_t n, char out[65])
+/* yoe_sha256_into: one digest context and algorithm per thread, fetched
+ * once (OpenSSL's one-shot calls look the algorithm up every time, which
+ * shows at 4,000 units); the read-ahead thread (prefetch.c) uses it too. */
+static _Thread_local EVP_MD *md;
+static _Thread_local EVP_MD_CTX *ctx;
+
+void yoe_sha256_into(const void *data, size_t n, char out[65])
 {
-	static EVP_MD *md;
-	static EVP_MD_CTX *ctx;
 	if (!md) {
 		md = EVP_MD_fetch(NULL, "SHA256", NULL);
 		ctx = EVP_MD_CTX_new();
@@ -92,10 +93,18 @@ size_t yoe_key_own_len(const char *t)
 	return (size_t)(cut - t);
 }
 
+void yoe_sha256_release(void)
+{
+	EVP_MD_CTX_free(ctx);
+	EVP_MD_free(md);
+	ctx = NULL;
+	md = NULL;
+}
+
 const char *yoe_sha256_hex(struct yoe_arena *a, const void *data, size_t n)
 {
 	char *out = ar_alloc(a, 65);
-	sha256_hex(data, n, out);
+	yoe_sha256_into(data, n, out);
 	return out;
 }
 
