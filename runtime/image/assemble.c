@@ -7,11 +7,15 @@
 #include "image/cpio.h"
 #include "image/ext4.h"
 #include "image/ids.h"
+#include "image/initrd.h"
 #include "image/layout.h"
 #include "image/manifest.h"
 #include "image/modules.h"
+#include "image/par.h"
+#include "image/phases.h"
 #include "image/pkg.h"
 #include "image/ptable.h"
+#include "image/rmtree.h"
 #include "image/scripts.h"
 #include "image/stage.h"
 #include "image/vfat.h"
@@ -20,7 +24,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -44,14 +47,6 @@ static struct {
 	int keep_work;
 } out;
 
-static int unlock_dir(const char *path, const struct stat *sb, int flag,
-                      struct FTW *ftw)
-{
-	if (flag == FTW_D || flag == FTW_DNR)
-		chmod(path, (sb->st_mode & 07777) | 0700);
-	return 0;
-}
-
 static void cleanup(int ok)
 {
 	for (size_t i = 0; i < out.n; i++) {
@@ -62,10 +57,9 @@ static void cleanup(int ok)
 	}
 	out.n = 0;
 	if (out.work && !out.keep_work) {
-		/* Install scripts may have left directories without write
-		 * permission for us; give it back before removing. */
-		nftw(out.work, unlock_dir, 32, FTW_PHYS);
-		rm_rf(out.work);
+		/* (Install scripts may have left directories without write
+		 * permission for us; rmtree gives it back.) */
+		rmtree(out.work);
 	}
 	free(out.work);
 	out.work = NULL;
@@ -135,6 +129,7 @@ struct ctx {
 	const char *img;   /* temp name of the disk image */
 	char *kernel;      /* kernel path in the rootfs (spec or found) */
 	char *initrd;      /* initrd path in the rootfs, or NULL */
+	struct phases ph;  /* time per step (-v, YOE_IMAGE_TIMES=1) */
 };
 
 static void say(const struct ctx *c, const char *fmt, ...)
@@ -162,6 +157,7 @@ static int open_packages(struct ctx *c)
 	const struct image_spec *s = c->s;
 	if (pkgs_open(&c->pkgs, s->packages, s->npackages, s->key, s->arch))
 		return -1;
+	phases_lap(&c->ph, "verify");
 	say(c, "verified %zu packages against %s", s->npackages, s->key);
 	return 0;
 }
@@ -172,14 +168,15 @@ static int make_rootfs(struct ctx *c)
 	say(c, "staging in %s", c->stage_dir);
 	if (stage_open(&c->st, c->stage_dir, &c->m, c->pkgs, s->npackages))
 		return -1;
-	/* One unpacking thread per CPU (at most 4); YOE_IMAGE_JOBS overrides. */
-	const char *j = getenv("YOE_IMAGE_JOBS");
-	long cpus = j && *j ? atol(j) : sysconf(_SC_NPROCESSORS_ONLN);
-	if (stage_all(&c->st, cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus))
+	if (stage_all(&c->st, par_jobs()))
 		return -1;
+	phases_lap(&c->ph, "unpack");
 	if (apkdb_write(&c->st, s) || scripts_run(&c->st, s, c->tmpdir))
 		return -1;
-	return modules_index(&c->st, c->tmpdir, s->path);
+	phases_lap(&c->ph, "apk-db+scripts");
+	int rc = modules_index(&c->st, c->tmpdir, s->path);
+	phases_lap(&c->ph, "depmod");
+	return rc;
 }
 
 /* boot_vfat is the partition syslinux goes on: the bootable vfat one, else
@@ -391,6 +388,8 @@ static int make_disk(struct ctx *c)
 		}
 		if (rc)
 			return -1;
+		phases_lap(&c->ph, p->type == PART_EXT4 ? "ext4" : p->type == PART_VFAT ? "vfat"
+		                                                                    : "raw");
 	}
 	fd = open(c->img, O_RDWR | O_CLOEXEC);
 	int rc = fd < 0 || write_table(c, fd) || fsync(fd) ? -1 : 0;
@@ -483,6 +482,7 @@ int image_assemble(const struct image_spec *s, const struct assemble_opts *o)
 {
 	struct ctx c = {.s = s, .o = o};
 	int rc = -1;
+	phases_init(&c.ph);
 	say(&c, "building %s", s->path);
 	manifest_init(&c.m);
 	c.st.rootfd = c.st.dirfd = -1;
@@ -492,8 +492,10 @@ int image_assemble(const struct image_spec *s, const struct assemble_opts *o)
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, on_signal);
 	if (check_paths(s) || open_packages(&c) || make_work(&c) || make_rootfs(&c) ||
-	    boot_pick(s, &c.m, &c.kernel, &c.initrd))
+	    boot_pick(s, &c.m, &c.kernel, &c.initrd) ||
+	    initrd_make(s, &c.m, c.pkgs, c.stage_dir, c.tmpdir, c.kernel, out_add, &c.initrd))
 		goto done;
+	phases_lap(&c.ph, "boot-files");
 	say(&c, "staged %zu packages, %zu paths", s->npackages, c.m.n);
 	if (s->nparts && make_disk(&c))
 		goto done;
@@ -515,6 +517,7 @@ int image_assemble(const struct image_spec *s, const struct assemble_opts *o)
 			goto done;
 	}
 	rc = out_commit();
+	phases_lap(&c.ph, "outputs");
 	if (!rc)
 		say(&c, "done");
 done:
@@ -522,6 +525,10 @@ done:
 		fprintf(stderr, "%s: work directory kept: %s\n", log_progname(), out.work);
 	stage_close(&c.st);
 	cleanup(rc == 0);
+	phases_lap(&c.ph, "cleanup");
+	const char *times = getenv("YOE_IMAGE_TIMES");
+	if (o->verbose || (times && *times && strcmp(times, "0")))
+		phases_print(&c.ph);
 	pkgs_close(c.pkgs, s->npackages);
 	manifest_free(&c.m);
 	layout_free(&c.l);

@@ -1,4 +1,5 @@
-/* runtime/image/boot.c — kernel and initrd for the boot methods (boot.h). */
+/* runtime/image/boot.c — kernel and initrd for the boot methods, and
+ * symlink resolution inside the rootfs (boot.h). */
 #include "image/boot.h"
 #include "image/stage.h"
 #include "lib/log.h"
@@ -40,38 +41,58 @@ static void normalize(char *path)
 	strcpy(path, out);
 }
 
-/* resolve follows symlinks inside the manifest (at most 16) so a kernel
- * path like boot/vmlinuz -> vmlinuz-6.6 finds the real file. */
+const struct mentry *boot_resolve(const struct manifest *m, const char *path,
+                                  char *buf, size_t len)
+{
+	char cur[4096], next[4096];
+	snprintf(cur, sizeof cur, "%s", path);
+	normalize(cur);
+	/* Walk the components; at a symlink, splice its target in front of
+	 * the rest and start over (at most 40 links, as the kernel allows). */
+	for (int hops = 0; hops <= 40; hops++) {
+		const struct mentry *e = NULL;
+		size_t at = 0, end = 0, n = strlen(cur);
+		if (!n)
+			return NULL; /* the root itself is no manifest entry */
+		for (;; at = end + 1) {
+			const char *slash = strchr(cur + at, '/');
+			end = slash ? (size_t)(slash - cur) : n;
+			cur[end] = '\0';
+			e = manifest_get(m, cur);
+			if (slash)
+				cur[end] = '/';
+			if (!e || e->deleted)
+				return NULL;
+			if (e->type == M_SYMLINK)
+				break;
+			if (end == n) {
+				if (e->type == M_HARDLINK && !manifest_get(m, e->link))
+					return NULL;
+				snprintf(buf, len, "%s", cur);
+				return path_safe(buf) ? e : NULL;
+			}
+			if (e->type != M_DIR)
+				return NULL;
+		}
+		/* cur[0, at) is the link's directory (with '/'), cur + end the
+		 * rest of the path ("" or "/..."). */
+		if (e->link[0] == '/')
+			snprintf(next, sizeof next, "%s%s", e->link, cur + end);
+		else
+			snprintf(next, sizeof next, "%.*s%s%s", (int)at, cur, e->link,
+			         cur + end);
+		normalize(next);
+		memcpy(cur, next, sizeof cur);
+	}
+	return NULL;
+}
+
+/* resolve is boot_resolve for a file: a regular file or a hard link. */
 static const struct mentry *resolve(const struct manifest *m, const char *path,
                                     char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", path);
-	for (int hops = 0; hops < 16; hops++) {
-		while (buf[0] == '/')
-			memmove(buf, buf + 1, strlen(buf));
-		const struct mentry *e = manifest_get(m, buf);
-		if (!e || e->deleted)
-			return NULL;
-		if (e->type == M_REG)
-			return e;
-		if (e->type == M_HARDLINK)
-			return manifest_get(m, e->link) ? e : NULL;
-		if (e->type != M_SYMLINK)
-			return NULL;
-		char next[4096];
-		if (e->link[0] == '/') {
-			snprintf(next, sizeof next, "%s", e->link);
-		} else {
-			const char *slash = strrchr(buf, '/');
-			snprintf(next, sizeof next, "%.*s%s%s", slash ? (int)(slash - buf) : 0,
-			         buf, slash ? "/" : "", e->link);
-		}
-		normalize(next);
-		snprintf(buf, len, "%s", next);
-		if (!path_safe(buf))
-			return NULL;
-	}
-	return NULL;
+	const struct mentry *e = boot_resolve(m, path, buf, len);
+	return e && (e->type == M_REG || e->type == M_HARDLINK) ? e : NULL;
 }
 
 /* find_boot returns boot/<name> if it resolves to a file, else the greatest
@@ -127,6 +148,14 @@ int boot_host_path(const struct image_spec *s, const struct manifest *m,
                    char *host, size_t len)
 {
 	char real[4096];
+	/* A file image-assemble made in the work directory (the initramfs
+	 * initrd.c built) is used as it is. */
+	size_t wl = strrchr(stage, '/') ? (size_t)(strrchr(stage, '/') - stage) : 0;
+	if (wl && !strncmp(path, stage, wl) && path[wl] == '/' &&
+	    strncmp(path, stage, strlen(stage))) {
+		snprintf(host, len, "%s", path);
+		return 0;
+	}
 	const struct mentry *e = resolve(m, path, real, sizeof real);
 	if (!e) {
 		log_error("%s: %s /%s: no such file in the rootfs (check the kernel "

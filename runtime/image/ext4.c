@@ -7,6 +7,7 @@
 #include "lib/fsutil.h"
 #include "lib/log.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +263,21 @@ static void too_big(const struct ext4_job *j, uint64_t need, uint64_t have,
 	          have / EXT4_MIB, free_inodes);
 }
 
+/* flusher starts writeback of the partition while debugfs fills it.  The
+ * page cache would otherwise hold the whole tree until debugfs's closing
+ * fsync, which then waits for all of it; started early, the disk writes
+ * while debugfs still works (only starting I/O, never waiting for it). */
+struct flusher {
+	int fd;
+	off_t off, len;
+};
+
+static void flush_some(void *arg)
+{
+	const struct flusher *f = arg;
+	sync_file_range(f->fd, f->off, f->len, SYNC_FILE_RANGE_WRITE);
+}
+
 int ext4_build(const struct ext4_job *j)
 {
 	char *conf = path_join(j->tmpdir, "mke2fs.conf");
@@ -306,8 +322,13 @@ int ext4_build(const struct ext4_job *j)
 	if (write_script(j, script))
 		goto out;
 	char *dbg[] = {"debugfs", "-w", "-f", script, dev, NULL};
-	struct run_opts o = {.env = env, .err = errf};
+	struct flusher fl = {.fd = open(j->image, O_WRONLY | O_CLOEXEC),
+	                     .off = (off_t)j->offset, .len = (off_t)j->size};
+	struct run_opts o = {.env = env, .err = errf, .tick = flush_some, .tick_arg = &fl,
+	                     .tick_ms = fl.fd >= 0 ? 50 : 0};
 	int st = run_cmd(dbg, &o);
+	if (fl.fd >= 0)
+		close(fl.fd);
 	int nospace = 0;
 	if (st || debugfs_errors(errf, &nospace)) {
 		if (nospace)

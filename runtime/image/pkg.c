@@ -2,6 +2,7 @@
  * Verification happens for all packages before the first byte is staged, so
  * a bad package never leaves a partial rootfs behind. */
 #include "image/pkg.h"
+#include "image/par.h"
 #include "lib/log.h"
 
 #include <archive.h>
@@ -18,17 +19,29 @@ static int arch_fits(const char *pkg_arch, const char *arch)
 	return !strcmp(arch, "arm64") && !strcmp(pkg_arch, "aarch64");
 }
 
-static int open_one(struct pkg *p, const char *path, const char *pubkey,
-                    const char *arch)
+/* opening is the parallel part of pkgs_open: mapping each file and checking
+ * its signature and datahash (SHA-256 of the whole data stream), with the
+ * outcome kept per package so it is reported in list order. */
+struct opening {
+	struct pkg *p;
+	char *const *paths;
+	const char *pubkey;
+	struct apk_err *err;   /* one per package */
+	int *rc;
+};
+
+static void open_verify(void *ctx, size_t i)
 {
-	struct apk_err err;
-	if (apk_open(&p->apk, path, &err) ||
-	    apk_verify_signature(&p->apk, pubkey, &err) ||
-	    apk_verify_datahash(&p->apk, &err)) {
-		log_error("%s; refusing the package (rebuild it, signed with the project key %s)",
-		          err.msg, pubkey);
-		return -1;
-	}
+	struct opening *o = ctx;
+	struct apk *a = &o->p[i].apk;
+	o->rc[i] = apk_open(a, o->paths[i], &o->err[i]) ||
+	           apk_verify_signature(a, o->pubkey, &o->err[i]) ||
+	           apk_verify_datahash(a, &o->err[i]) ? -1 : 0;
+}
+
+/* check_one checks the metadata of verified package p. */
+static int check_one(struct pkg *p, const char *path, const char *arch)
+{
 	p->name = apk_field_get(&p->apk, "pkgname");
 	p->version = apk_field_get(&p->apk, "pkgver");
 	p->arch = apk_field_get(&p->apk, "arch");
@@ -49,20 +62,36 @@ int pkgs_open(struct pkg **out, char *const *paths, size_t n, const char *pubkey
               const char *arch)
 {
 	struct pkg *p = calloc(n ? n : 1, sizeof *p);
-	if (!p)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (open_one(&p[i], paths[i], pubkey, arch)) {
-			pkgs_close(p, n);
-			return -1;
+	struct opening o = {.p = p, .paths = paths, .pubkey = pubkey,
+	                    .err = calloc(n ? n : 1, sizeof *o.err),
+	                    .rc = calloc(n ? n : 1, sizeof *o.rc)};
+	int rc = p && o.err && o.rc ? 0 : -1;
+	if (!rc)
+		par_for(n, par_jobs(), open_verify, &o);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (o.rc[i]) {
+			log_error("%s; refusing the package (rebuild it, signed with the "
+			          "project key %s)", o.err[i].msg, pubkey);
+			rc = -1;
+			break;
+		}
+		if (check_one(&p[i], paths[i], arch)) {
+			rc = -1;
+			break;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(p[j].name, p[i].name)) {
 				log_error("%s: package %s is listed twice (also %s); list one "
 				          "version in [packages]", paths[i], p[i].name, paths[j]);
-				pkgs_close(p, n);
-				return -1;
+				rc = -1;
+				break;
 			}
+	}
+	free(o.err);
+	free(o.rc);
+	if (rc) {
+		pkgs_close(p, n);
+		return -1;
 	}
 	*out = p;
 	return 0;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void redirect(int fd, const char *path)
@@ -47,9 +48,19 @@ int run_cmd(char *const argv[], const struct run_opts *o)
 		_exit(127);
 	}
 	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+	for (;;) {
+		int tick = o && o->tick && o->tick_ms > 0;
+		pid_t w = waitpid(pid, &status, tick ? WNOHANG : 0);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
 			return 127;
+		if (w == 0) {
+			o->tick(o->tick_arg);
+			struct timespec ts = {o->tick_ms / 1000, (o->tick_ms % 1000) * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+	}
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

@@ -12,6 +12,11 @@ struct run_opts {
 	const char *out;      /* file receiving stdout (NULL: /dev/null) */
 	const char *err;      /* file receiving stderr (NULL: /dev/null) */
 	const char *dir;      /* working directory, or NULL */
+	/* Called about every tick_ms while the command runs (the ext4 step
+	 * uses it to start writing the image back to disk early), or NULL. */
+	void (*tick)(void *arg);
+	void *tick_arg;
+	int tick_ms;
 };
 
 /* run_cmd runs argv[0] (searched in PATH) and waits.  Returns its exit

@@ -137,6 +137,40 @@ static int push(char ***v, size_t *n, const char *value)
 	return 1;
 }
 
+/* module_name_ok: names reach the /init script only as paths depmod wrote,
+ * but one with '/', a quote or a blank is no module name at all. */
+static int module_name_ok(const char *w)
+{
+	for (const char *q = w; *q; q++)
+		if (!isgraph((unsigned char)*q) || strchr("/'\"\\$`", *q))
+			return 0;
+	return 1;
+}
+
+/* module_names adds the space-separated names of an initrd_modules line
+ * (the key may repeat, so a long list fits inih's line length). */
+static int module_names(struct parse_ctx *c, const char *value)
+{
+	struct image_spec *s = c->s;
+	if (!s->initrd_modules_line)
+		s->initrd_modules_line = c->line;
+	for (const char *p = value + strspn(value, " \t"); *p; p += strspn(p, " \t")) {
+		char *w = strndup(p, strcspn(p, " \t"));
+		if (!w)
+			return 0;
+		p += strlen(w);
+		if (!module_name_ok(w))
+			spec_err(c, "[image] initrd_modules: '%s' is not a kernel module name "
+			         "(write names like virtio_blk ext4, separated by spaces)", w);
+		else if (!push(&s->initrd_modules, &s->ninitrd_modules, w)) {
+			free(w);
+			return 0;
+		}
+		free(w);
+	}
+	return 1;
+}
+
 static int image_key(struct parse_ctx *c, const char *name, const char *value)
 {
 	struct image_spec *s = c->s;
@@ -155,6 +189,7 @@ static int image_key(struct parse_ctx *c, const char *name, const char *value)
 		{"kernel_out", offsetof(struct image_spec, kernel_out)},
 		{"initrd_out", offsetof(struct image_spec, initrd_out)},
 		{"initramfs", offsetof(struct image_spec, initramfs)},
+		{"initrd_manifest", offsetof(struct image_spec, initrd_manifest)},
 		{"mbr", offsetof(struct image_spec, mbr)},
 	};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
@@ -165,6 +200,8 @@ static int image_key(struct parse_ctx *c, const char *name, const char *value)
 		return push(&s->repositories, &s->nrepositories, value);
 	if (!strcmp(name, "world"))
 		return push(&s->world, &s->nworld, value);
+	if (!strcmp(name, "initrd_modules"))
+		return module_names(c, value);
 	if (!strcmp(name, "boot")) {
 		if (!strcmp(value, "syslinux")) s->boot = BOOT_SYSLINUX;
 		else if (!strcmp(value, "direct")) s->boot = BOOT_DIRECT;
@@ -355,6 +392,17 @@ static int validate(struct parse_ctx *c)
 	if (s->boot == BOOT_SYSLINUX && !vfats)
 		spec_err(c, "boot = syslinux needs a vfat partition for the loader "
 		         "(add [partition \"boot\"] type = vfat)");
+	if (s->ninitrd_modules) {
+		c->line = s->initrd_modules_line;
+		if (s->boot == BOOT_NONE)
+			spec_err(c, "[image] initrd_modules needs boot = direct or syslinux (the "
+			         "initramfs is built for the boot loader)");
+		if (s->initrd)
+			spec_err(c, "[image] initrd_modules and initrd are both set (keep "
+			         "initrd_modules to build the initramfs, or initrd to use the "
+			         "rootfs's one)");
+		c->line = 0;
+	}
 	if (!s->arch)
 		s->arch = strdup("x86_64");
 	if (!s->image_key)
@@ -370,6 +418,10 @@ static void default_outputs(struct image_spec *s)
 	if (!s->manifest && base) {
 		snprintf(buf, sizeof buf, "%s.manifest", base);
 		s->manifest = strdup(buf);
+	}
+	if (s->ninitrd_modules && !s->initrd_manifest && base) {
+		snprintf(buf, sizeof buf, "%s.initrd.manifest", base);
+		s->initrd_manifest = strdup(buf);
 	}
 	if (s->boot == BOOT_DIRECT && base) {
 		size_t n = strlen(base);
@@ -438,7 +490,7 @@ void spec_free(struct image_spec *s)
 	char **strs[] = {&s->path, &s->name, &s->output, &s->manifest, &s->key,
 	                 &s->hostname, &s->timezone, &s->arch, &s->image_key,
 	                 &s->cmdline, &s->kernel, &s->initrd, &s->kernel_out,
-	                 &s->initrd_out, &s->initramfs, &s->mbr};
+	                 &s->initrd_out, &s->initramfs, &s->mbr, &s->initrd_manifest};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		free(*strs[i]);
 	for (size_t i = 0; i < s->nparts; i++) {
@@ -449,6 +501,7 @@ void spec_free(struct image_spec *s)
 	free(s->parts);
 	free_list(s->repositories, s->nrepositories);
 	free_list(s->world, s->nworld);
+	free_list(s->initrd_modules, s->ninitrd_modules);
 	free_list(s->packages, s->npackages);
 	memset(s, 0, sizeof *s);
 }

@@ -4,7 +4,8 @@
  * The format is documented in docs/image.md.  In short:
  *
  *	[image]            name, output, key, hostname, timezone, boot, cmdline,
- *	                   kernel, initrd, table, size, arch, initramfs, ...
+ *	                   kernel, initrd, table, size, arch, initramfs,
+ *	                   initrd_modules, ...
  *	[partition "boot"] type = vfat|ext4|raw, size = 64M|2G|fill, root, ...
  *	[packages]         apk = <path>   (repeated, in install order)
  *
@@ -78,6 +79,12 @@ struct image_spec {
 	char *kernel_out;     /* direct boot: where the kernel is copied */
 	char *initrd_out;     /* direct boot: where the initrd is copied */
 	char *initramfs;      /* write the rootfs as a gzip'd newc cpio here */
+	char **initrd_modules; /* `initrd_modules =` names (the key may repeat):
+	                         build the boot initramfs from them (initrd.h) */
+	size_t ninitrd_modules;
+	int initrd_modules_line; /* spec line of the first, for messages */
+	char *initrd_manifest; /* what that initramfs holds (default
+	                         <output>.initrd.manifest) */
 	char *mbr;            /* MBR boot code file (default: the host's syslinux) */
 	char **repositories;  /* etc/apk/repositories lines (may be 0) */
 	size_t nrepositories;

@@ -252,15 +252,16 @@ static int put_host(struct stage *st, const char *path, enum mtype type, mode_t 
 			return fchmodat(dfd, base, host_mode(M_DIR, mode), 0);
 		goto fail;
 	}
-	if (remove_host(dfd, base))
+	/* Only a path in the manifest can be on the host already. */
+	if (manifest_get(st->m, path) && remove_host(dfd, base))
 		goto fail;
 	switch (type) {
 	case M_REG:
 		if (st->blob && !r && !data) {
-			/* Unpacked already: move the content file into place. */
-			if (renameat(st->blobfd, st->blob, dfd, base) ||
-			    fchmodat(dfd, base, host_mode(M_REG, mode), 0))
+			/* Unpacked already (with its host mode): move it into place. */
+			if (renameat(st->blobfd, st->blob, dfd, base))
 				goto fail;
+			st->blob = NULL;
 			return 0;
 		}
 		if (write_content(st, dfd, base, host_mode(M_REG, mode), r, data, len))

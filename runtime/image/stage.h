@@ -27,7 +27,9 @@ struct stage {
 	int dirfd;             /* fd of dirpath, or -1 */
 	char *copybuf;         /* content copy buffer */
 	int blobfd;            /* directory of unpacked contents (unpack.c), or -1 */
-	const char *blob;      /* the current entry's content file in blobfd, or NULL */
+	const char *blob;      /* the current entry's content file in blobfd (mode
+	                        * host_mode() already), or NULL; NULL after
+	                        * stage_entry moved it into the tree */
 };
 
 /* stage_open creates root (must not exist yet) and opens it. */
@@ -46,7 +48,8 @@ int stage_all(struct stage *st, int jobs);
 
 /* stage_entry applies one entry of package st->cur to the tree and the
  * manifest; a regular file's content is the file st->blob in st->blobfd
- * (renamed into place).  0, or -1 with err filled (or a message printed). */
+ * (renamed into place, then st->blob is NULL).  0, or -1 with err filled
+ * (or a message printed). */
 int stage_entry(struct stage *st, const struct apk_entry *a, struct apk_err *err);
 
 /* stage_file writes an image-made regular file (hostname, apk database),

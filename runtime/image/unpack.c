@@ -1,23 +1,24 @@
 /* runtime/image/unpack.c — stage_all (stage.h): inflating the packages'
- * data streams in parallel, then applying them in order.
+ * data streams in parallel, applying them in order.
  *
  * Inflating gzip and hashing every file is most of the staging cost, and
  * packages are independent until their paths meet in the tree.  So worker
  * threads each take the next package, walk its data tar (apk_data_foreach
  * checks every file's SHA-1) and write each regular file's content to a
  * private file `<pkg>.<n>` in a blob directory beside the staging tree,
- * recording the entries.  Then the main thread applies the packages in
- * list order with stage_entry — conflicts, `replaces`, manifest — moving
- * each content file into place with rename.  The result is the same as
+ * recording the entries.  Meanwhile the main thread applies the packages
+ * in list order with stage_entry — conflicts, `replaces`, manifest —
+ * moving each content file into place with rename, each package as soon
+ * as it and all before it are unpacked.  The result is the same as
  * unpacking one package after another: only the inflating overlaps.
  */
 #include "image/stage.h"
+#include "image/par.h"
 #include "lib/fsutil.h"
 #include "lib/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,16 +45,14 @@ struct job {
 struct pool {
 	struct stage *st;
 	struct job *jobs;    /* one per package */
-	size_t next;         /* next package to take */
-	pthread_mutex_t mu;
 };
 
-/* walk is one worker's state while it walks one package. */
+/* walk is the state of one package's walk. */
 struct walk {
 	struct pool *pool;
 	size_t pkg;
 	struct job *job;
-	char *buf;           /* copy buffer of this worker */
+	char *buf;           /* copy buffer */
 };
 
 static char *dup_or_null(const char *s)
@@ -105,6 +104,9 @@ static int collect(void *ctx, const struct apk_entry *a, struct apk_reader *r,
 			n = -1;
 			break;
 		}
+	/* The host mode is set here, on a worker, not when it is moved. */
+	if (fd >= 0 && n >= 0 && fchmod(fd, host_mode(M_REG, a->mode)))
+		n = -1;
 	if (fd < 0 || n < 0 || close(fd)) {
 		snprintf(err->msg, sizeof err->msg, "%s: %s: cannot unpack: %s",
 		         w->pool->st->pkgs[w->pkg].apk.path, a->path,
@@ -117,28 +119,19 @@ oom:
 	return -1;
 }
 
-static void *worker(void *arg)
+/* unpack_one inflates package i into content files (runs on a worker). */
+static void unpack_one(void *ctx, size_t i)
 {
-	struct pool *p = arg;
-	struct walk w = {.pool = p, .buf = malloc(COPYBUF)};
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		size_t i = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		if (i >= p->st->npkgs)
-			break;
-		w.pkg = i;
-		w.job = &p->jobs[i];
-		if (!w.buf) {
-			w.job->rc = -1;
-			snprintf(w.job->err.msg, sizeof w.job->err.msg, "out of memory");
-			continue;
-		}
-		w.job->rc = apk_data_foreach(&p->st->pkgs[i].apk, 1, collect, &w,
-		                             &w.job->err) ? -1 : 0;
+	struct pool *p = ctx;
+	struct walk w = {.pool = p, .pkg = i, .job = &p->jobs[i], .buf = malloc(COPYBUF)};
+	if (!w.buf) {
+		w.job->rc = -1;
+		snprintf(w.job->err.msg, sizeof w.job->err.msg, "out of memory");
+		return;
 	}
+	w.job->rc = apk_data_foreach(&p->st->pkgs[i].apk, 1, collect, &w,
+	                             &w.job->err) ? -1 : 0;
 	free(w.buf);
-	return NULL;
 }
 
 /* apply stages package i's recorded entries. */
@@ -178,35 +171,31 @@ int stage_all(struct stage *st, int jobs)
 		return -1;
 	}
 	struct pool p = {.st = st, .jobs = calloc(st->npkgs + 1, sizeof *p.jobs)};
-	pthread_mutex_init(&p.mu, NULL);
-	int rc = p.jobs ? 0 : -1;
-	if ((size_t)jobs > st->npkgs)
-		jobs = (int)st->npkgs;
-	pthread_t tid[16];
-	int started = 0;
-	for (int t = 1; !rc && t < jobs && t < 16; t++)
-		if (pthread_create(&tid[started], NULL, worker, &p) == 0)
-			started++;
-	if (!rc)
-		worker(&p); /* the main thread works too */
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
-	/* Report the first failure in package order, as a sequential unpack
-	 * would have. */
-	for (size_t i = 0; !rc && i < st->npkgs; i++)
+	struct par *workers = p.jobs ? par_start(st->npkgs, jobs, unpack_one, &p) : NULL;
+	int rc = workers ? 0 : -1;
+	/* Apply each package as soon as it and all before it are unpacked,
+	 * while the workers go on; the first failure in package order stops
+	 * everything, as in a sequential unpack. */
+	for (size_t i = 0; !rc && i < st->npkgs; i++) {
+		par_wait(workers, i);
 		if (p.jobs[i].rc) {
 			log_error("%s", p.jobs[i].err.msg);
 			rc = -1;
+		} else {
+			rc = apply(st, i, &p.jobs[i]);
 		}
-	for (size_t i = 0; !rc && i < st->npkgs; i++)
-		rc = apply(st, i, &p.jobs[i]);
+	}
+	if (workers) {
+		if (rc)
+			par_stop(workers);
+		par_join(workers);
+	}
 	for (size_t i = 0; p.jobs && i < st->npkgs; i++) {
 		for (size_t k = 0; k < p.jobs[i].n; k++)
 			rec_free(&p.jobs[i].v[k]);
 		free(p.jobs[i].v);
 	}
 	free(p.jobs);
-	pthread_mutex_destroy(&p.mu);
 	close(st->blobfd);
 	st->blobfd = -1;
 	rm_rf(blobs);

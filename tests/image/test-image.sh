@@ -232,10 +232,17 @@ fi
 # --- 2. determinism -----------------------------------------------------------
 cp "$IMG" "$W/first.img"; cp "$IMG.manifest" "$W/first.manifest"
 sleep 2 # FAT times have 2-second steps: make a clock leak visible
+# ... on one thread this time (the first build used one per CPU), with the
+# time of each step printed.
+export YOE_IMAGE_JOBS=1 YOE_IMAGE_TIMES=1
 build sys
+unset YOE_IMAGE_JOBS YOE_IMAGE_TIMES
 check_eq "second build succeeds" "$RC" 0
 check "two builds give identical image bytes" cmp "$W/first.img" "$IMG"
 check "two builds give identical manifests" cmp "$W/first.manifest" "$IMG.manifest"
+check_contains "YOE_IMAGE_TIMES=1 prints the time of each step" "$OUT" "times: verify "
+check_eq "... in order, through each filesystem and the cleanup" \
+  "$(echo "$OUT" | grep -c 'times: verify .*unpack .*vfat .*ext4 .*cleanup [0-9.]*s/[0-9.]*cpu, total')" 1
 
 # --- 3. GPT, direct kernel boot, initramfs -----------------------------------
 PARTS='[partition "data"]

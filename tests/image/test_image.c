@@ -1,12 +1,16 @@
 /* tests/image/test_image.c — unit tests of image-assemble's parts: sizes
  * and the INI spec, path order and safety, the manifest table, the staging
  * tree's refusal to write through symlinks, deterministic ids, partition
- * layout, and the MBR/GPT bytes (checked field by field, CRCs included). */
+ * layout, the MBR/GPT bytes (checked field by field, CRCs included), the
+ * parallel loops, work tree removal and the per-step clock. */
 #include "test.h"
 #include "image/ids.h"
 #include "image/layout.h"
 #include "image/manifest.h"
+#include "image/par.h"
+#include "image/phases.h"
 #include "image/ptable.h"
+#include "image/rmtree.h"
 #include "image/spec.h"
 #include "image/stage.h"
 #include "lib/fsutil.h"
@@ -403,4 +407,111 @@ TEST(layout_sizes)
 	CHECK_INT(layout_compute(&l, &s, &m), 0);
 	layout_free(&l);
 	manifest_free(&m);
+}
+
+/* par: every item runs exactly once, whatever the thread count; par_wait
+ * sees an item's result; par_stop hands out nothing more. */
+struct par_probe {
+	int hits[100];
+	int value[100];
+};
+
+static void par_probe_fn(void *ctx, size_t i)
+{
+	struct par_probe *p = ctx;
+	p->hits[i]++;
+	p->value[i] = (int)i * 3;
+}
+
+TEST(par_loops)
+{
+	for (int jobs = 1; jobs <= 4; jobs++) {
+		struct par_probe p;
+		memset(&p, 0, sizeof p);
+		par_for(100, jobs, par_probe_fn, &p);
+		int once = 1;
+		for (int i = 0; i < 100; i++)
+			once &= p.hits[i] == 1 && p.value[i] == i * 3;
+		CHECK(once);
+		struct par_probe q;
+		memset(&q, 0, sizeof q);
+		struct par *w = par_start(100, jobs, par_probe_fn, &q);
+		CHECK(w != NULL);
+		int ordered = 1;
+		for (int i = 0; w && i < 100; i++) {
+			par_wait(w, (size_t)i);
+			ordered &= q.value[i] == i * 3;
+		}
+		CHECK(ordered);
+		if (w)
+			par_join(w);
+	}
+	struct par_probe s;
+	memset(&s, 0, sizeof s);
+	struct par *w = par_start(100, 2, par_probe_fn, &s);
+	par_wait(w, 0);
+	par_stop(w);
+	par_join(w);
+	int at_most_once = 1, done = 0;
+	for (int i = 0; i < 100; i++) {
+		at_most_once &= s.hits[i] <= 1;
+		done += s.hits[i];
+	}
+	CHECK(at_most_once);
+	CHECK(done >= 1);
+	setenv("YOE_IMAGE_JOBS", "1", 1);
+	CHECK_INT(par_jobs(), 1);
+	setenv("YOE_IMAGE_JOBS", "64", 1);
+	CHECK_INT(par_jobs(), 4);
+	unsetenv("YOE_IMAGE_JOBS");
+	CHECK(par_jobs() >= 1);
+}
+
+/* rmtree removes locked directories, and a symlink in the tree is removed,
+ * never followed. */
+TEST(rmtree_removes_without_following)
+{
+	char *outside = path_join(test_tmpdir(), "outside");
+	char *keep = path_join(outside, "keep");
+	char *w = path_join(test_tmpdir(), "work");
+	char *p;
+	CHECK_INT(mkdir(outside, 0755), 0);
+	CHECK_INT(close(open(keep, O_WRONLY | O_CREAT, 0644)), 0);
+	p = path_join(w, "a/b/c");
+	CHECK_INT(mkdir_p(p, 0755), 0);
+	free(p);
+	p = path_join(w, "a/b/c/file");
+	CHECK_INT(close(open(p, O_WRONLY | O_CREAT, 0644)), 0);
+	free(p);
+	p = path_join(w, "a/link");
+	CHECK_INT(symlink(outside, p), 0);
+	free(p);
+	p = path_join(w, "a/b/c");
+	CHECK_INT(chmod(p, 0), 0); /* as an install script might leave it */
+	free(p);
+	p = path_join(w, "a/b");
+	CHECK_INT(chmod(p, 0500), 0);
+	free(p);
+	CHECK_INT(rmtree(w), 0);
+	CHECK(access(w, F_OK) != 0);
+	CHECK_INT(access(keep, F_OK), 0);
+	CHECK_INT(rmtree(w), 0); /* missing is fine */
+	free(outside);
+	free(keep);
+	free(w);
+}
+
+/* phases: laps add up per name, in first-seen order. */
+TEST(phases_laps)
+{
+	struct phases ph;
+	phases_init(&ph);
+	phases_lap(&ph, "a");
+	phases_lap(&ph, "b");
+	phases_lap(&ph, "a");
+	CHECK_INT(ph.n, 2);
+	CHECK_STR(ph.name[0], "a");
+	CHECK_STR(ph.name[1], "b");
+	CHECK(ph.sec[0] >= 0 && ph.sec[1] >= 0 && ph.cpu[0] >= 0);
+	CHECK(ph.sec[0] + ph.sec[1] <= ph.last - ph.start + 1e-9);
 }
