@@ -1,9 +1,9 @@
-/* gen/emit/inputs.c — what `yoe gen` read, for the regeneration depfile:
- * every .star file the evaluation executed, every directory whose listing
- * decided which files ran (so adding or deleting a file regenerates; the
- * project root is the exception, see below), and
- * every file that feeds a unit key (files dirs, patches).  Only paths that
- * exist are listed, so a deleted file regenerates once and never loops. */
+/* gen/emit/inputs.c — what `yoe gen` read, the inputs of the regeneration
+ * edge: every .star file the evaluation executed, every directory whose
+ * listing decided which files ran (so adding or deleting a file
+ * regenerates; the project root is the exception, see below), and every
+ * file that feeds a unit key (files dirs, patches).  Only paths that exist
+ * are listed, so a deleted file regenerates once and never loops. */
 #include "emit/lower.h"
 #include "emit/specs.h"
 #include "yoe/session.h"
@@ -16,30 +16,41 @@
 static void add(struct lower *l, struct strlist *to, struct yoe_project *p, const char *abs)
 {
 	const char *rel = yoe_relpath(p, abs);
-	const char *path = *l->o->top && rel[0] != '/' ? ar_printf(&p->arena, "%s%s", l->o->top, rel)
-	                                               : ar_strdup(&p->arena, rel);
+	const char *top = l->o->top;
+	if (!*top || rel[0] == '/') {
+		sv_push(to, rel);
+		return;
+	}
+	size_t nt = strlen(top), nr = strlen(rel);
+	char *path = ar_alloc(&p->arena, nt + nr + 1);
+	memcpy(path, top, nt);
+	memcpy(path + nt, rel, nr + 1);
 	sv_push(to, path);
 }
 
-/* walk adds dir and every directory below it; with files, regular files too. */
+/* walk adds dir and every directory below it; with files, regular files
+ * too.  The entry type comes from readdir where the filesystem reports it
+ * (no stat per entry); symlinks and unknown types are stat'ed. */
 static void walk(struct lower *l, struct yoe_project *p, const char *dir, bool files, int depth)
 {
 	struct stat st;
-	if (depth > 32 || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+	if (depth > 32)
 		return;
-	add(l, &l->dirs, p, dir);
 	DIR *d = opendir(dir);
 	if (!d)
 		return;
+	add(l, &l->dirs, p, dir);
 	for (struct dirent *e; (e = readdir(d));) {
 		if (e->d_name[0] == '.')
 			continue;
-		const char *path = ar_printf(&p->arena, "%s/%s", dir, e->d_name);
-		if (stat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
+		const char *path = ar_join(&p->arena, dir, e->d_name);
+		unsigned char type = e->d_type;
+		if (type == DT_UNKNOWN || type == DT_LNK)
+			type = stat(path, &st) != 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR
+			       : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+		if (type == DT_DIR)
 			walk(l, p, path, files, depth + 1);
-		else if (files && S_ISREG(st.st_mode))
+		else if (files && type == DT_REG)
 			add(l, &l->inputs, p, path);
 	}
 	closedir(d);
@@ -54,24 +65,22 @@ static void add_if_exists(struct lower *l, struct yoe_project *p, const char *pa
 
 void lower_collect_inputs(struct lower *l, struct yoe_project *p)
 {
-	static const char *const phases[] = {"machines", "containers", "units", "images", "classes"};
-	size_t n;
-	const char **files = sm_keys(&p->files, &n);
-	for (size_t i = 0; i < n; i++)
-		add_if_exists(l, p, files[i]);
-	free(files);
-	add_if_exists(l, p, ar_printf(&p->arena, "%s/yoe.lock", p->root));
-	/* Not the project root itself: build.ninja, its depfile and ninja's logs
-	 * live there, so its mtime moves on every build (a regen loop). */
-	for (size_t r = 0; r <= p->nmodules; r++) {
-		const char *root = r == 0 ? p->root : p->modules[r - 1]->dir;
-		if (r > 0 && !p->modules[r - 1]->available)
-			continue;
-		if (r > 0)
-			add(l, &l->dirs, p, root); /* a MODULE.star appearing */
-		for (size_t k = 0; k < sizeof phases / sizeof phases[0]; k++)
-			walk(l, p, ar_printf(&p->arena, "%s/%s", root, phases[k]), false, 0);
-	}
+	/* Files the evaluation ran exist (they were found by realpath and read
+	 * moments ago): listed without another stat each. */
+	for (size_t i = 0; i < p->files.cap; i++)
+		if (p->files.slots[i].key)
+			add(l, &l->inputs, p, p->files.slots[i].key);
+	add_if_exists(l, p, ar_join(&p->arena, p->root, "yoe.lock"));
+	/* The directories the evaluation's phase walks listed (machines/,
+	 * units/, ... of the project and each module, and below).  Not the
+	 * project root itself: build.ninja and ninja's logs live there, so its
+	 * mtime moves on every build (a regen loop). */
+	for (size_t i = 0; i < p->walked_dirs.cap; i++)
+		if (p->walked_dirs.slots[i].key)
+			add(l, &l->dirs, p, p->walked_dirs.slots[i].key);
+	for (size_t r = 0; r < p->nmodules; r++)
+		if (p->modules[r]->available)
+			add(l, &l->dirs, p, p->modules[r]->dir); /* a MODULE.star appearing */
 	for (size_t i = 0; i < p->nunits; i++) {
 		const struct yoe_unit *u = p->units[i];
 		for (size_t t = 0; t < u->ntasks; t++)

@@ -6,90 +6,132 @@
  * Command lines carry only what determines an output: project-relative
  * paths, unit fields and the unit key.  Machine-local choices (sandbox
  * runtime, parallelism) are read by the helpers from the environment or
- * ~/.config/yoe, so changing them rebuilds nothing. */
+ * ~/.config/yoe, so changing them rebuilds nothing.
+ *
+ * build.ninja is parsed by every ninja run, so it is kept lean: what is
+ * the same for every edge (helpers directory, signing key, `cd`) is written
+ * into the rules once, not as variables ninja looks up per edge; what an
+ * edge can name itself ($in) is not repeated in its variables; each edge has
+ * as few variables as its command needs (parsing one costs ninja as much as
+ * a path). */
 #include "emit/lower.h"
 #include "emit/emit.h"
+#include "emit/speccache.h"
 #include "emit/specs.h"
 #include "yoe/session.h"
-#include "lib/atomicfile.h"
 
 #include <unistd.h>
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-/* Rule commands.  $h is the helpers directory; $cd is "" or "cd DIR && ". */
+/* Rule commands.  In the templates @C is "" or "cd DIR && ", @H the
+ * helpers directory and @K the signing key (both shell-quoted). */
 static const struct {
 	const char *name, *command, *description, *pool;
 	int restat;
 } rules[] = {
-	{"fetch", "${cd}$h/fetch-and-verify fetch --url $url $fetchflags --cache cache --quiet --out $out",
+	/* fetchflags starts with --url */
+	{"fetch", "@C@H/fetch-and-verify fetch $fetchflags --cache cache --quiet --out $out",
 	 "FETCH $name", "fetch", 1},
-	{"git_fetch", "${cd}$h/fetch-and-verify git-fetch --url $url $fetchflags --cache cache --out $out",
+	{"git_fetch", "@C@H/fetch-and-verify git-fetch $fetchflags --cache cache --out $out",
 	 "FETCH $name", "fetch", 1},
-	/* --out records src/'s final commit: same sources, same stamp (restat) */
-	{"unpack", "${cd}$h/fetch-and-verify unpack $unpackflags --dest $dir/src --out $out",
+	/* $in is the fetch.ref, which names the archive in the cache, or the
+	 * commit and mirror git-fetch resolved; --out records src/'s final
+	 * commit: same sources, same stamp (restat) */
+	{"unpack", "@C@H/fetch-and-verify unpack --archive \"$$(cat $in)\" $unpackflags --out $out",
+	 "UNPACK $name", NULL, 1},
+	{"git_unpack", "@C@H/fetch-and-verify unpack --git-mirror \"$$(cut -d' ' -f2 $in)\" "
+	               "--commit \"$$(cut -d' ' -f1 $in)\" $unpackflags --out $out",
 	 "UNPACK $name", NULL, 1},
 	/* After a successful build the key text it was built from is kept as
 	 * key.built, for `yoe explain`. */
-	{"build", "${cd}YOE_UNIT_KEY=$key $h/container-step $dir/unit.ini && cp -f $dir/key.txt $dir/key.built",
+	{"build", "@CYOE_UNIT_KEY=$key @H/container-step $dir/unit.ini && cp -f $dir/key.txt $dir/key.built",
 	 "BUILD $name", NULL, 0},
-	{"package", "${cd}$h/apk-sign pack --key $signing_key --epoch $epoch $pkgflags -o $out",
+	/* Package timestamps: a fixed epoch, so packages are reproducible. */
+	{"package", "@C@H/apk-sign pack --key @K --epoch 0 $pkgflags -o $out",
 	 "PACKAGE $name", NULL, 1},
-	{"index", "${cd}$h/apk-sign index --key $signing_key --epoch 0 -o $out $repodir",
+	{"index", "@C@H/apk-sign index --key @K --epoch 0 -o $out $repodir",
 	 "INDEX $out", NULL, 1},
-	{"image", "${cd}YOE_UNIT_KEY=$key $h/image-assemble $dir/image.ini && cp -f $dir/key.txt $dir/key.built",
+	{"image", "@CYOE_UNIT_KEY=$key @H/image-assemble $dir/image.ini && cp -f $dir/key.txt $dir/key.built",
 	 "IMAGE $name", NULL, 1},
-	{"container", "${cd}YOE_UNIT_KEY=$key $h/container-step $dir/unit.ini && cp -f $dir/key.txt $dir/key.built",
+	{"container", "@CYOE_UNIT_KEY=$key @H/container-step $dir/unit.ini && cp -f $dir/key.txt $dir/key.built",
 	 "CONTAINER $name", NULL, 1},
 	/* The project's public key beside its packages (images and base-files
 	 * read it there); keygen makes the key pair on first use. */
-	{"pubkey", "${cd}$h/apk-sign keygen $signing_key >/dev/null && "
-	           "(cmp -s ${signing_key}.pub $out || (mkdir -p $$(dirname $out) && cp ${signing_key}.pub $out))",
+	{"pubkey", "@C@H/apk-sign keygen @K >/dev/null && "
+	           "(cmp -s @K.pub $out || (mkdir -p $$(dirname $out) && cp @K.pub $out))",
 	 "KEY $out", NULL, 1},
 };
 
-/* sh_quote returns s quoted for sh (single quotes) when it needs it, and
- * escaped for ninja ($ doubled).  Caller frees. */
-char *lower_shq(const char *s)
+/* Characters that need no quoting for sh nor escaping for ninja. */
+static const char plain_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "0123456789_-./=:+,@%";
+static bool plain[256];
+
+/* put_shq appends s quoted for sh (single quotes) when it needs it, and
+ * escaped for ninja ($ doubled). */
+static void put_shq(struct buf *b, const char *s)
 {
-	static const char plain_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                                  "0123456789_-./=:+,@%";
-	size_t n = strlen(s);
-	if (n && s[strspn(s, plain_chars)] == '\0')
-		return strdup(s);
-	struct buf b = {0};
-	buf_addc(&b, '\'');
+	if (!plain['a'])
+		for (const char *c = plain_chars; *c; c++)
+			plain[(unsigned char)*c] = true;
+	size_t n = 0;
+	while (plain[(unsigned char)s[n]])
+		n++;
+	if (n && !s[n]) {
+		buf_add(b, s, n);
+		return;
+	}
+	buf_addc(b, '\'');
 	while (*s) {
 		size_t run = strcspn(s, "'$");
-		buf_add(&b, s, run);
+		buf_add(b, s, run);
 		s += run;
 		if (*s == '\'')
-			buf_adds(&b, "'\\''");
+			buf_adds(b, "'\\''");
 		else if (*s == '$')
-			buf_adds(&b, "$$");
+			buf_adds(b, "$$");
 		if (*s)
 			s++;
 	}
-	buf_addc(&b, '\'');
+	buf_addc(b, '\'');
+}
+
+/* lower_shq returns s quoted for sh when it needs it, and escaped for
+ * ninja ($ doubled).  Caller frees. */
+char *lower_shq(const char *s)
+{
+	struct buf b = {0};
+	put_shq(&b, s);
 	return b.data;
 }
 
+/* add_flag appends " flag value" (value quoted); nothing for an empty value. */
 static void add_flag(struct buf *b, const char *flag, const char *val)
 {
 	if (!val || !*val)
 		return;
-	char *q = lower_shq(val);
 	if (b->len)
 		buf_addc(b, ' ');
 	buf_adds(b, flag);
 	buf_addc(b, ' ');
-	buf_adds(b, q);
-	free(q);
+	put_shq(b, val);
 }
+
+/* flags returns scratch buffer i, emptied. */
+static struct buf *flags(struct lower *l, int i)
+{
+	l->flags[i].len = 0;
+	if (l->flags[i].data)
+		l->flags[i].data[0] = '\0';
+	return &l->flags[i];
+}
+
+static const char *buf_str(const struct buf *b) { return b->data ? b->data : ""; }
 
 static int fail(struct lower *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(struct lower *l, const char *fmt, ...)
@@ -110,59 +152,60 @@ void lower_init(struct lower *l, struct emit_graph *g, const struct lower_opts *
 	l->g = g;
 	l->o = o;
 	emit_header(g, "Generated by `yoe gen`; do not edit.  Regenerated when an input changes.");
-	char *h = emit_ninja_escape(o->helpers);
-	emit_global(g, "h", h);
-	free(h);
-	struct buf cd = {0};
-	if (o->cd) {
-		char *q = lower_shq(o->cd);
-		buf_printf(&cd, "cd %s && ", q);
-		free(q);
-	}
-	emit_global(g, "cd", cd.data ? cd.data : "");
-	/* Package timestamps: fixed, so packages are reproducible. */
-	emit_global(g, "epoch", "0");
-	buf_free(&cd);
 	emit_pool(g, "fetch", 4);
+}
+
+/* signing_key: project(signing_key=) or ~/.config/yoe/keys/<project>.rsa. */
+static char *signing_key(struct yoe_project *p)
+{
+	if (p->signing_key && *p->signing_key)
+		return strdup(p->signing_key);
+	const char *home = getenv("HOME");
+	char *key = NULL;
+	if (asprintf(&key, "%s/.config/yoe/keys/%s.rsa", home ? home : "", p->name) < 0)
+		return NULL;
+	return key;
+}
+
+/* add_rules writes the rule templates with the helpers, cd and key filled. */
+static void add_rules(struct lower *l, struct yoe_project *p)
+{
+	struct buf cd = {0}, h = {0}, k = {0}, cmd = {0};
+	if (l->o->cd) {
+		buf_adds(&cd, "cd ");
+		put_shq(&cd, l->o->cd);
+		buf_adds(&cd, " && ");
+	}
+	put_shq(&h, l->o->helpers);
+	char *key = signing_key(p);
+	put_shq(&k, key ? key : "");
+	free(key);
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
-		struct emit_rule *r = emit_rule_new(g, rules[i].name, rules[i].command);
+		cmd.len = 0;
+		for (const char *s = rules[i].command; *s;) {
+			const char *at = strchr(s, '@');
+			size_t run = at ? (size_t)(at - s) : strlen(s);
+			buf_add(&cmd, s, run);
+			s += run;
+			if (!*s)
+				break;
+			const struct buf *v = s[1] == 'C' ? &cd : s[1] == 'H' ? &h : &k;
+			buf_add(&cmd, buf_str(v), v->len);
+			s += 2;
+		}
+		struct emit_rule *r = emit_rule_new(l->g, rules[i].name, buf_str(&cmd));
 		emit_rule_set(&r->description, rules[i].description);
 		if (rules[i].pool)
 			emit_rule_set(&r->pool, rules[i].pool);
 		r->restat = rules[i].restat;
 	}
+	buf_free(&cd);
+	buf_free(&h);
+	buf_free(&k);
+	buf_free(&cmd);
 }
 
-/* P returns a build-line path: top + project-relative path (arena). */
-static const char *P(struct lower *l, struct yoe_project *p, const char *rel)
-{
-	return *l->o->top ? ar_printf(&p->arena, "%s%s", l->o->top, rel) : rel;
-}
-
-/* claim records that desc writes out; a second, different writer is an
- * error naming both.  Returns 1 when the same unit already claimed it (the
- * edge exists: skip), 0 when newly claimed, -1 on conflict. */
-static int claim(struct lower *l, const char *out, const char *desc)
-{
-	const char *prev = sm_get(&l->outs, out);
-	if (!prev) {
-		sm_put(&l->outs, strdup(out), strdup(desc));
-		return 0;
-	}
-	if (!strcmp(prev, desc))
-		return 1;
-	return fail(l, "two different edges write %s: %s and %s (give the units different "
-	            "names or scopes)", out, prev, desc);
-}
-
-const char *lower_apk_arch(const char *arch)
-{
-	return !strcmp(arch, "arm64") ? "aarch64" : arch;
-}
-
-/* ar_cat concatenates NULL-terminated string arguments into the arena
- * (the hot path: printf-style formatting costs more than the work). */
-static const char *ar_cat(struct yoe_project *p, ...)
+const char *lower_cat(struct yoe_project *p, ...)
 {
 	va_list ap;
 	size_t n = 0;
@@ -182,6 +225,48 @@ static const char *ar_cat(struct yoe_project *p, ...)
 	return out;
 }
 
+/* P returns a build-line path: top + project-relative path (arena). */
+static const char *P(struct lower *l, struct yoe_project *p, const char *rel)
+{
+	return *l->o->top ? lower_cat(p, l->o->top, rel, NULL) : rel;
+}
+
+/* Who claimed an output: a unit, by name, directory and key. */
+struct lower_claim {
+	const char *name, *dir, *key;
+};
+
+/* claim records that unit name (dir, key) writes out; a second, different
+ * writer is an error naming both.  Returns 1 when the same unit already
+ * claimed it (the edge exists: skip), 0 when newly claimed, -1 on
+ * conflict. */
+static int claim(struct lower *l, const char *out, const char *name, const char *dir,
+                 const char *key)
+{
+	const struct lower_claim *prev = sm_get(&l->outs, out);
+	if (!prev) {
+		struct lower_claim *c = malloc(sizeof *c);
+		if (!c)
+			return fail(l, "out of memory");
+		*c = (struct lower_claim){name, dir, key};
+		sm_put(&l->outs, out, c);
+		return 0;
+	}
+	if (!strcmp(prev->name, name) && !strcmp(prev->dir, dir) && !strncmp(prev->key, key, 12))
+		return 1;
+	if (!*name)
+		return fail(l, "two different edges write %s: unit %s (%s, key %.12s) and %s", out,
+		            prev->name, prev->dir, prev->key, dir);
+	return fail(l, "two different edges write %s: unit %s (%s, key %.12s) and unit %s (%s, key "
+	            "%.12s) (give the units different names or scopes)", out, prev->name, prev->dir,
+	            prev->key, name, dir, key);
+}
+
+const char *lower_apk_arch(const char *arch)
+{
+	return !strcmp(arch, "arm64") ? "aarch64" : arch;
+}
+
 /* unit_paths fills where a unit's files go. */
 void lower_unit_paths(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
                       struct lower_paths *lp)
@@ -190,20 +275,20 @@ void lower_unit_paths(struct yoe_project *p, const struct yoe_unit *u, const cha
 	bool image = !strcmp(u->class, "image");
 	lp->scope = image || !strcmp(scope, "machine") ? p->machine
 	            : !strcmp(scope, "noarch") ? "noarch" : p->arch;
-	lp->dir = ar_cat(p, "build/", distro, "/", u->name, ".", lp->scope, NULL);
+	lp->dir = lower_cat(p, "build/", distro, "/", u->name, ".", lp->scope, NULL);
 	lp->repo_arch = !strcmp(scope, "noarch") ? "noarch" : lower_apk_arch(p->arch);
 	/* Machine-scoped packages get a repository per machine: two machines
 	 * of one arch build different packages under the same name. */
 	if (!strcmp(scope, "machine") && !image)
-		lp->repo_dir = ar_cat(p, "repo/", p->name, "/", distro, "/", p->machine, "/", lp->repo_arch,
+		lp->repo_dir = lower_cat(p, "repo/", p->name, "/", distro, "/", p->machine, "/", lp->repo_arch,
 		                      NULL);
 	else
-		lp->repo_dir = ar_cat(p, "repo/", p->name, "/", distro, "/", lp->repo_arch, NULL);
-	lp->apk = ar_printf(&p->arena, "%s/%s-%s-r%lld.apk", lp->repo_dir, u->name, u->version,
-	                    (long long)u->release);
-	lp->image = ar_cat(p, lp->dir, "/", u->name, ".img", NULL);
+		lp->repo_dir = lower_cat(p, "repo/", p->name, "/", distro, "/", lp->repo_arch, NULL);
+	char num[24];
+	const char *rel = lower_num(num, (long long)u->release);
+	lp->apk = lower_cat(p, lp->repo_dir, "/", u->name, "-", u->version, "-r", rel, ".apk", NULL);
+	lp->image = lower_cat(p, lp->dir, "/", u->name, ".img", NULL);
 }
-
 
 static struct emit_edge *edge(struct lower *l, const char *rule, const char *name)
 {
@@ -226,18 +311,15 @@ static const char *lower_fetch_only(struct lower *l, struct yoe_project *p, cons
 		     u->pos.line, u->pos.col, u->name, u->source);
 		return NULL;
 	}
-	const char *ref = ar_printf(&p->arena, "%s/fetch.ref", lp->dir);
-	struct buf ff = {0};
+	const char *ref = lower_cat(p, lp->dir, "/fetch.ref", NULL);
+	struct buf *ff = flags(l, 0);
+	add_flag(ff, "--url", u->source);
 	for (size_t i = 0; i < u->mirrors.n; i++)
-		add_flag(&ff, "--mirror", u->mirrors.v[i]);
-	add_flag(&ff, "--sha256", u->sha256);
+		add_flag(ff, "--mirror", u->mirrors.v[i]);
+	add_flag(ff, "--sha256", u->sha256);
 	struct emit_edge *e = edge(l, "fetch", u->name);
 	emit_strv_add(&e->outputs, P(l, p, ref));
-	char *url = lower_shq(u->source);
-	emit_edge_var(e, "url", url);
-	free(url);
-	emit_edge_var(e, "fetchflags", ff.data ? ff.data : "");
-	buf_free(&ff);
+	emit_edge_var(e, "fetchflags", buf_str(ff));
 	return ref;
 }
 
@@ -249,22 +331,19 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 	if (!*u->source)
 		return NULL;
 	bool git = yoe_source_is_git(u->source);
-	const char *ref = ar_printf(&p->arena, "%s/fetch.ref", lp->dir);
-	const char *stamp = ar_printf(&p->arena, "%s/unpack.stamp", lp->dir);
-	struct buf ff = {0}, uf = {0};
+	const char *ref = lower_cat(p, lp->dir, "/fetch.ref", NULL);
+	const char *stamp = lower_cat(p, lp->dir, "/unpack.stamp", NULL);
+	struct buf *ff = flags(l, 0), *uf = flags(l, 1);
+	add_flag(ff, "--url", u->source);
 	if (git) {
-		add_flag(&ff, "--tag", u->tag);
-		add_flag(&ff, "--branch", u->branch);
-		add_flag(&ff, "--commit", u->commit);
-		/* The commit comes from the pin, or from what git-fetch resolved. */
-		buf_printf(&uf, "--git-mirror \"$$(cut -d' ' -f2 %s)\" --commit \"$$(cut -d' ' -f1 %s)\"",
-		           ref, ref);
+		add_flag(ff, "--tag", u->tag);
+		add_flag(ff, "--branch", u->branch);
+		add_flag(ff, "--commit", u->commit);
 	} else {
 		for (size_t i = 0; i < u->mirrors.n; i++)
-			add_flag(&ff, "--mirror", u->mirrors.v[i]);
-		add_flag(&ff, "--sha256", u->sha256);
-		buf_printf(&uf, "--archive \"$$(cat %s)\"", ref);
-		add_flag(&uf, "--sha256", u->sha256);
+			add_flag(ff, "--mirror", u->mirrors.v[i]);
+		add_flag(ff, "--sha256", u->sha256);
+		add_flag(uf, "--sha256", u->sha256);
 		/* packages are sources too (repackaging units): copied, not unpacked */
 		const char *end = u->source + strcspn(u->source, "?#");
 		const char *slash = end;
@@ -272,33 +351,42 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 			slash--;
 		size_t bl = (size_t)(end - slash);
 		if (bl > 4 && (!strncmp(end - 4, ".deb", 4) || !strncmp(end - 4, ".apk", 4)))
-			add_flag(&uf, "--copy-as", ar_strndup(&p->arena, slash, bl));
+			add_flag(uf, "--copy-as", ar_strndup(&p->arena, slash, bl));
 	}
-	const char *base = u->file ? ar_strdup(&p->arena, u->file) : "";
-	char *slash = strrchr(base, '/');
-	if (slash)
-		*slash = '\0';
 	struct emit_edge *e = edge(l, git ? "git_fetch" : "fetch", u->name);
 	emit_strv_add(&e->outputs, P(l, p, ref));
-	char *url = lower_shq(u->source);
-	emit_edge_var(e, "url", url);
-	free(url);
-	emit_edge_var(e, "fetchflags", ff.data ? ff.data : "");
-	e = edge(l, "unpack", u->name);
+	emit_edge_var(e, "fetchflags", buf_str(ff));
+	e = edge(l, git ? "git_unpack" : "unpack", u->name);
 	emit_strv_add(&e->outputs, P(l, p, stamp));
 	emit_strv_add(&e->inputs, P(l, p, ref));
 	for (size_t i = 0; i < u->patches.n; i++) {
 		const char *abs = u->patches.v[i][0] == '/' ? u->patches.v[i]
-		                  : ar_printf(&p->arena, "%s/%s", base, u->patches.v[i]);
+		                  : ar_join(&p->arena, u->defined_in, u->patches.v[i]);
 		const char *rel = yoe_relpath(p, abs);
-		add_flag(&uf, "--patch", rel);
-		emit_strv_add(&e->implicit, P(l, p, rel));
-		sv_push(&l->inputs, P(l, p, rel));
+		add_flag(uf, "--patch", rel);
+		struct stat st;
+		if (stat(abs, &st) == 0) {
+			emit_strv_add(&e->implicit, P(l, p, rel));
+			sv_push(&l->inputs, P(l, p, rel));
+		} else {
+			/* A missing patch (its key says "missing") is not an input:
+			 * it would keep the edge and build.ninja dirty forever.  The
+			 * helper names it when the unit builds; the nearest existing
+			 * directory above it in the project (not the root: ninja's
+			 * files change it) regenerates when it comes back. */
+			char *dir = ar_strdup(&p->arena, abs), *slash;
+			while ((slash = strrchr(dir, '/')) && slash != dir) {
+				*slash = '\0';
+				if (stat(dir, &st) == 0)
+					break;
+			}
+			const char *rd = yoe_relpath(p, dir);
+			if (slash && slash != dir && *rd != '/' && strcmp(rd, "."))
+				sv_push(&l->dirs, P(l, p, rd));
+		}
 	}
-	emit_edge_var(e, "unpackflags", uf.data ? uf.data : "");
-	emit_edge_var(e, "dir", lp->dir);
-	buf_free(&ff);
-	buf_free(&uf);
+	add_flag(uf, "--dest", lower_cat(p, lp->dir, "/src", NULL));
+	emit_edge_var(e, "unpackflags", buf_str(uf));
 	return stamp;
 }
 
@@ -309,20 +397,21 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 static void write_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i, const char *dir,
                            bool spec_changed)
 {
-	const char *path = ar_printf(&p->arena, "%s/%s/key.txt", p->root, dir);
+	const char *path = lower_cat(p, p->root, "/", dir, "/key.txt", NULL);
 	if (!spec_changed && access(path, F_OK) == 0)
 		return;
 	char *t = yoe_key_text(p, dag, i);
-	write_file_if_changed_flags(path, t, yoe_key_own_len(t), 0644, ATOMIC_NOSYNC);
+	spec_write_file(path, t, yoe_key_own_len(t));
 	free(t);
 }
 
 /* pubkey returns the path of the distro's public key, adding its edge once. */
 static const char *pubkey(struct lower *l, struct yoe_project *p, const char *distro)
 {
-	const char *path = P(l, p, ar_printf(&p->arena, "repo/%s/%s/keys/%s.rsa.pub", p->name, distro,
-	                                     p->name));
-	if (claim(l, path, "the project key") == 0) {
+	const char *path = P(l, p, lower_cat(p, "repo/", p->name, "/", distro, "/keys/", p->name,
+	                                  ".rsa.pub", NULL));
+	int c = claim(l, path, "", "the project key", "");
+	if (c == 0) {
 		struct emit_edge *e = emit_edge_new(l->g, emit_rule_find(l->g, "pubkey"));
 		emit_strv_add(&e->outputs, path);
 	}
@@ -346,44 +435,26 @@ static struct emit_edge *index_edge(struct lower *l, struct yoe_project *p, cons
 	if (e)
 		return e;
 	e = emit_edge_new(l->g, emit_rule_find(l->g, "index"));
-	emit_strv_add(&e->outputs, P(l, p, ar_printf(&p->arena, "%s/APKINDEX.tar.gz", repo_dir)));
+	emit_strv_add(&e->outputs, P(l, p, lower_cat(p, repo_dir, "/APKINDEX.tar.gz", NULL)));
 	emit_strv_add(&e->order, pubkey(l, p, distro));
 	emit_edge_var(e, "repodir", repo_dir);
-	sm_put(&l->index, strdup(repo_dir), e);
+	sm_put(&l->index, repo_dir, e);
 	return e;
 }
 
-/* index_add puts package apk (a graph path) on its arch's index, once.  An
- * index lists the packages the images install, not every unit of the
- * modules: building an image must not build (or fetch) the whole world. */
-static void index_add(struct lower *l, struct yoe_project *p, const char *distro,
-                      const char *repo_dir, const char *apk)
+/* add_phony points alias name (with the prefix) at target.  A name already
+ * taken (an earlier machine, a unit named like an image alias) keeps its
+ * first meaning: the default machine wins.  `all` and `world` are taken
+ * from the start (lower_finish). */
+static void add_phony(struct lower *l, struct yoe_project *p, const char *name, const char *target)
 {
-	if (sm_get(&l->indexed, apk))
+	if (!strcmp(name, "all") || !strcmp(name, "world"))
 		return;
-	char *key = strdup(apk);
-	sm_put(&l->indexed, key, key);
-	emit_strv_add(&index_edge(l, p, distro, repo_dir)->inputs, apk);
-}
-
-static void add_phony(struct lower *l, const char *name, const char *target)
-{
-	char *full;
-	if (asprintf(&full, "%s%s", l->o->prefix, name) < 0)
+	const char *full = *l->o->prefix ? lower_cat(p, l->o->prefix, name, NULL) : name;
+	if (sm_get(&l->phony, full))
 		return;
-	struct emit_phony *ph = sm_get(&l->phony, full);
-	if (!ph) {
-		ph = emit_phony_new(l->g, full);
-		sm_put(&l->phony, full, ph);
-	} else {
-		free(full);
-		for (size_t i = 0; i < ph->targets.n; i++)
-			if (!strcmp(ph->targets.v[i], target))
-				return;
-		/* A name already taken (an earlier machine, a unit named like an
-		 * image alias) keeps its first meaning: the default machine wins. */
-		return;
-	}
+	struct emit_phony *ph = emit_phony_new(l->g, full);
+	sm_put(&l->phony, ph->name, ph);
 	emit_strv_add(&ph->targets, target);
 }
 
@@ -391,10 +462,12 @@ static void add_pkgflags(struct buf *b, struct yoe_project *p, struct yoe_dag *d
                          const struct lower_paths *lp)
 {
 	const struct yoe_unit *u = dag->nodes[i];
-	add_flag(b, "--destdir", ar_printf(&p->arena, "%s/destdir", lp->dir));
+	char num[24];
+	const char *rel = lower_num(num, (long long)u->release);
+	add_flag(b, "--destdir", lower_cat(p, lp->dir, "/destdir", NULL));
 	add_flag(b, "--name", u->name);
 	add_flag(b, "--version", *u->version ? u->version : "0");
-	add_flag(b, "--release", ar_printf(&p->arena, "%lld", (long long)u->release));
+	add_flag(b, "--release", rel);
 	add_flag(b, "--arch", lp->repo_arch);
 	add_flag(b, "--description", u->description);
 	add_flag(b, "--license", u->license);
@@ -407,7 +480,21 @@ static void add_pkgflags(struct buf *b, struct yoe_project *p, struct yoe_dag *d
 	for (size_t k = 0; k < u->services.n; k++)
 		add_flag(b, "--service", u->services.v[k]);
 	if (u->services.n)
-		add_flag(b, "--sysroot", ar_printf(&p->arena, "%s/sysroot", lp->dir));
+		add_flag(b, "--sysroot", lower_cat(p, lp->dir, "/sysroot", NULL));
+}
+
+/* container_paths returns the paths of the container unit u builds in
+ * (NULL for the host or an external image); every unit of a project
+ * usually names the same one, so the last lookup is kept. */
+static const struct yoe_unit *container_of(struct lower *l, struct yoe_project *p,
+                                           const struct yoe_unit *u, const char *distro)
+{
+	struct yoe_unit *cu = yoe_container_unit(p, u, u->container, distro);
+	if (cu && cu != l->cu) {
+		lower_unit_paths(p, cu, distro, &l->cup);
+		l->cu = cu;
+	}
+	return cu;
 }
 
 /* lower_unit adds the edges of dag node i; returns its final output. */
@@ -417,17 +504,13 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	struct yoe_unit *u = dag->nodes[i];
 	struct lower_paths lp = *node_paths(l, p, dag, i);
 	bool image = !strcmp(u->class, "image"), container = !strcmp(u->class, "container");
-	const char *final = image ? lp.image : container ? ar_printf(&p->arena, "%s/container.id", lp.dir)
+	const char *final = image ? lp.image : container ? lower_cat(p, lp.dir, "/container.id", NULL)
 	                                                 : lp.apk;
-	char *desc;
-	if (asprintf(&desc, "unit %s (%s, key %.12s)", u->name, lp.dir, dag->keys[i]) < 0)
-		return NULL;
-	int c = claim(l, final, desc);
-	free(desc);
+	int c = claim(l, final, u->name, lp.dir, dag->keys[i]);
 	if (c != 0)
 		return c > 0 ? final : NULL;
 	l->units++;
-	sv_push(&l->world, strdup(P(l, p, final)));
+	sv_push(&l->world, P(l, p, final));
 	if (image)
 		return final; /* images are lowered after every package exists */
 	/* A container unit's source is its rootfs tarball, which
@@ -435,10 +518,17 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	const char *stamp = container ? lower_fetch_only(l, p, u, &lp) : lower_source(l, p, u, &lp);
 	if (container && *u->source && !stamp)
 		return NULL;
-	struct spec_dep *deps = calloc(dag->nedges[i] + 1, sizeof *deps);
+	if (dag->nedges[i] + 1 > l->capdeps) {
+		l->capdeps = (dag->nedges[i] + 1) * 2;
+		free(l->deps);
+		l->deps = calloc(l->capdeps, sizeof *l->deps);
+		if (!l->deps)
+			return fail(l, "out of memory"), NULL;
+	}
+	struct spec_dep *deps = l->deps;
 	size_t nd = 0;
 	struct emit_edge *e = edge(l, container ? "container" : "build", u->name);
-	const char *json = ar_printf(&p->arena, "%s/build.json", lp.dir);
+	const char *json = lower_cat(p, lp.dir, "/build.json", NULL);
 	emit_strv_add(&e->outputs, P(l, p, container ? final : json));
 	if (stamp)
 		emit_strv_add(&e->inputs, P(l, p, stamp));
@@ -447,20 +537,17 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 		const struct lower_paths *dp = node_paths(l, p, dag, (size_t)d);
 		if (!strcmp(dag->nodes[d]->class, "container")) {
 			/* a build environment, not a sysroot ingredient */
-			emit_strv_add(&e->implicit, P(l, p, ar_printf(&p->arena, "%s/container.id", dp->dir)));
+			emit_strv_add(&e->implicit, P(l, p, lower_cat(p, dp->dir, "/container.id", NULL)));
 			continue;
 		}
 		deps[nd].name = dag->nodes[d]->name;
-		deps[nd++].stage = ar_printf(&p->arena, "%s/stage", dp->dir);
-		emit_strv_add(&e->implicit, P(l, p, ar_printf(&p->arena, "%s/build.json", dp->dir)));
+		deps[nd++].stage = lower_cat(p, dp->dir, "/stage", NULL);
+		emit_strv_add(&e->implicit, P(l, p, lower_cat(p, dp->dir, "/build.json", NULL)));
 	}
 	const char *key = dag->own_keys[i];
-	struct yoe_unit *cu = container ? NULL : yoe_container_unit(p, u, u->container, dag->distro);
-	struct lower_paths cp;
-	if (cu)
-		lower_unit_paths(p, cu, dag->distro, &cp);
-	const char *spec = write_unit_spec(p, u, dag->distro, key, &lp, deps, nd, cu, cu ? &cp : NULL);
-	free(deps);
+	const struct yoe_unit *cu = container ? NULL : container_of(l, p, u, dag->distro);
+	const char *spec = write_unit_spec(p, u, dag->distro, key, &lp, deps, nd, cu,
+	                                   cu ? &l->cup : NULL);
 	if (!spec)
 		return NULL;
 	write_key_text(p, dag, i, lp.dir, spec_changed());
@@ -472,17 +559,29 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	e = edge(l, "package", u->name);
 	emit_strv_add(&e->outputs, P(l, p, lp.apk));
 	emit_strv_add(&e->inputs, P(l, p, json));
-	struct buf b = {0};
-	add_pkgflags(&b, p, dag, i, &lp);
-	emit_edge_var(e, "pkgflags", b.data);
-	buf_free(&b);
+	struct buf *b = flags(l, 0);
+	add_pkgflags(b, p, dag, i, &lp);
+	emit_edge_var(e, "pkgflags", buf_str(b));
 	emit_strv_add(&e->order, pubkey(l, p, dag->distro));
-	/* indexed by the images that install it (lower_image), or by
-	 * lower_machine when the machine has no image */
+	/* indexed by the default images that install it (lower_image), or by
+	 * lower_machine when the machine has no default image */
 	sv_push(&l->pkgs, P(l, p, lp.apk));
 	sv_push(&l->pkg_dirs, lp.repo_dir);
 	sv_push(&l->pkg_distros, dag->distro);
 	return final;
+}
+
+/* index_add puts package apk (a graph path) on its arch's index, once.  An
+ * index lists the packages of the machines' default images (what `ninja`
+ * builds), not every unit of the modules: building an image must not build
+ * (or fetch) the whole world, nor the other images' extra packages. */
+static void index_add(struct lower *l, struct yoe_project *p, const char *distro,
+                      const char *repo_dir, const char *apk)
+{
+	if (sm_get(&l->indexed, apk))
+		return;
+	sm_put(&l->indexed, apk, (void *)apk);   /* apk lives in the arena */
+	emit_strv_add(&index_edge(l, p, distro, repo_dir)->inputs, apk);
 }
 
 /* lower_image adds the image edge of dag node i. */
@@ -494,7 +593,8 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	if (yoe_closure(p, &u->artifacts, dag->distro, &names) != 0)
 		return fail(l, "%s", p->err ? p->err : "closure failed");
 	struct emit_edge *e = edge(l, "image", u->name);
-	l->images++;
+	bool is_default_image = !strcmp(u->name, p->def_image);
+	l->images += is_default_image;
 	emit_strv_add(&e->outputs, P(l, p, lp.image));
 	struct strlist indexes = {0};
 	for (size_t k = 0; k < names.n; k++) {
@@ -505,15 +605,16 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 		lower_unit_paths(p, a, dag->distro, &ap);
 		sv_push(&apks, ap.apk);
 		emit_strv_add(&e->implicit, P(l, p, ap.apk));
-		index_add(l, p, dag->distro, ap.repo_dir, P(l, p, ap.apk));
-		const char *idx = ar_printf(&p->arena, "%s/APKINDEX.tar.gz", ap.repo_dir);
+		if (is_default_image)
+			index_add(l, p, dag->distro, ap.repo_dir, P(l, p, ap.apk));
+		const char *idx = lower_cat(p, ap.repo_dir, "/APKINDEX.tar.gz", NULL);
 		if (!sv_has(&indexes, idx))
 			sv_push(&indexes, idx);
 	}
 	for (size_t k = 0; k < indexes.n; k++)
 		emit_strv_add(&e->order, P(l, p, indexes.v[k]));
-	const char *pub = ar_printf(&p->arena, "repo/%s/%s/keys/%s.rsa.pub", p->name, dag->distro,
-	                            p->name);
+	const char *pub = lower_cat(p, "repo/", p->name, "/", dag->distro, "/keys/", p->name, ".rsa.pub",
+	                         NULL);
 	emit_strv_add(&e->implicit, pubkey(l, p, dag->distro));
 	const char *key = dag->own_keys[i];
 	const char *spec = write_image_spec(p, u, key, &lp, &apks, pub);
@@ -530,23 +631,23 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	return 0;
 }
 
-/* machine_aliases adds image-<machine>, image-<alias> and, for the
- * default machine, the default target. */
-static void machine_aliases(struct lower *l, struct yoe_project *p, const char *out, bool is_default)
+/* machine_aliases adds image-<machine>, image-<alias> and the default
+ * target. */
+static void machine_aliases(struct lower *l, struct yoe_project *p, const char *out)
 {
-	add_phony(l, ar_printf(&p->arena, "image-%s", p->machine), out);
+	add_phony(l, p, lower_cat(p, "image-", p->machine, NULL), out);
 	struct yoe_machine *m = yoe_machine_get(p, p->machine);
 	for (size_t k = 0; m && k < m->aliases.n; k++)
-		add_phony(l, ar_printf(&p->arena, "image-%s", m->aliases.v[k]), out);
+		add_phony(l, p, lower_cat(p, "image-", m->aliases.v[k], NULL), out);
 	if (!sv_has(&l->defaults, out))
-		sv_push(&l->defaults, strdup(out));
-	(void)is_default;
+		sv_push(&l->defaults, out);
 }
 
 int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, size_t ndags,
                   bool is_default)
 {
-	l->machines++;
+	if (l->machines++ == 0)
+		add_rules(l, p);
 	l->images = 0;
 	l->pkgs.n = l->pkg_dirs.n = l->pkg_distros.n = 0;
 	for (size_t d = 0; d < ndags; d++) {
@@ -554,6 +655,9 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
 		free(l->paths);
 		l->paths = calloc(dag->n + 1, sizeof *l->paths);
 		l->npaths = dag->n;
+		l->cu = NULL;
+		if (!l->paths)
+			return fail(l, "out of memory");
 		for (size_t i = 0; i < dag->n; i++) {
 			const char *final = lower_unit(l, p, dag, i);
 			if (!final)
@@ -563,17 +667,18 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
 				return -1;
 			const char *out = P(l, p, final);
 			if (is_default && d == 0)
-				add_phony(l, u->name, out);
+				add_phony(l, p, u->name, out);
 			if (!strcmp(u->class, "image")) {
-				add_phony(l, ar_printf(&p->arena, "%s-%s", u->name, p->machine), out);
+				add_phony(l, p, lower_cat(p, u->name, "-", p->machine, NULL), out);
 				if (!strcmp(u->name, p->def_image))
-					machine_aliases(l, p, out, is_default);
+					machine_aliases(l, p, out);
 			}
 		}
 	}
-	/* no image to say what the devices install: index every package */
+	/* no default image to say what the devices install: index everything */
 	for (size_t k = 0; !l->images && k < l->pkgs.n; k++)
 		index_add(l, p, l->pkg_distros.v[k], l->pkg_dirs.v[k], l->pkgs.v[k]);
+	l->cu = NULL;
 	return 0;
 }
 
@@ -599,103 +704,104 @@ static void link_noarch(struct lower *l)
 	free(keys);
 }
 
-int lower_finish(struct lower *l, const char *depfile)
+/* named_phony adds the alias prefix+name over list (in its order). */
+static struct emit_phony *named_phony(struct lower *l, const char *name, const struct strlist *list)
+{
+	struct buf b = {0};
+	buf_adds(&b, l->o->prefix);
+	buf_adds(&b, name);
+	struct emit_phony *ph = emit_phony_new(l->g, b.data);
+	buf_free(&b);
+	for (size_t i = 0; i < list->n; i++)
+		emit_strv_add(&ph->targets, list->v[i]);
+	return ph;
+}
+
+int lower_finish(struct lower *l)
 {
 	link_noarch(l);
-	struct emit_phony *all = emit_phony_new(l->g, "");
-	free(all->name);
-	char *n;
-	if (asprintf(&n, "%sall", l->o->prefix) < 0)
-		return fail(l, "out of memory");
-	all->name = n;
-	for (size_t i = 0; i < l->defaults.n; i++)
-		emit_strv_add(&all->targets, l->defaults.v[i]);
-	struct emit_phony *world = emit_phony_new(l->g, "");
-	free(world->name);
-	if (asprintf(&n, "%sworld", l->o->prefix) < 0)
-		return fail(l, "out of memory");
-	world->name = n;
+	struct emit_phony *all = named_phony(l, "all", &l->defaults);
 	sv_sort(&l->world);
-	for (size_t i = 0; i < l->world.n; i++)
-		emit_strv_add(&world->targets, l->world.v[i]);
-	if (!l->o->subninja) {
-		struct emit_rule *r = emit_rule_new(l->g, "regen", "");
-		char *yoe = lower_shq(l->o->yoe);
-		free(r->command);
-		/* A helper dir chosen by the environment at gen time is kept, so a
-		 * regen from a shell without it does not switch helpers. */
-		const char *env = getenv("YOE_LIBEXEC");
-		char *le = env && *env ? lower_shq(env) : NULL;
-		if (asprintf(&r->command, "${cd}%s%s%s%s gen %s", le ? "YOE_LIBEXEC=" : "", le ? le : "",
-		             le ? " " : "", yoe, l->o->regen_args) < 0)
-			r->command = NULL;
-		free(yoe);
-		free(le);
-		emit_rule_set(&r->description, "REGEN $out");
-		emit_rule_set(&r->depfile, "$out.d");
-		r->generator = 1;
-		r->restat = 1;
-		struct emit_edge *e = emit_edge_new(l->g, r);
-		emit_strv_add(&e->outputs, l->o->output);
-		emit_default(l->g, all->name);
+	named_phony(l, "world", &l->world);
+	if (l->o->subninja)
+		return 0;
+	/* The regeneration edge reads every input of gen.  They are listed on
+	 * the edge and declared as sources (`build F: phony`) rather than in a
+	 * depfile: ninja 1.11 dedups depfile entries in quadratic time (40 ms
+	 * for 4,000 unit files on every run), and a source, unlike a plain
+	 * input, may disappear: the deleted file's phony edge is dirty, so
+	 * build.ninja regenerates once and no longer lists it. */
+	struct emit_rule *r = emit_rule_new(l->g, "regen", "");
+	struct buf cmd = {0};
+	if (l->o->cd) {
+		buf_adds(&cmd, "cd ");
+		put_shq(&cmd, l->o->cd);
+		buf_adds(&cmd, " && ");
 	}
-	sv_sort(&l->inputs);
-	sv_uniq(&l->inputs);
-	sv_sort(&l->dirs);
-	sv_uniq(&l->dirs);
-	if (depfile) {
-		struct atomic_file af;
-		if (atomic_open(&af, depfile, 0644) != 0)
-			return fail(l, "cannot write %s: %s", depfile, strerror(errno));
-		struct strlist all_in = {0};
-		for (size_t i = 0; i < l->inputs.n; i++)
-			sv_push(&all_in, l->inputs.v[i]);
-		for (size_t i = 0; i < l->dirs.n; i++)
-			sv_push(&all_in, l->dirs.v[i]);
-		emit_depfile(af.fp, l->o->output, all_in.v, all_in.n);
-		free(all_in.v);
-		if (atomic_commit(&af) < 0)
-			return fail(l, "cannot write %s: %s", depfile, strerror(errno));
+	/* YOE_REGEN tells gen that ninja runs it and records build.ninja in
+	 * its log itself (no `ninja -t restat` needed, see cmd_gen.c). */
+	buf_adds(&cmd, "YOE_REGEN=1 ");
+	/* A helper dir chosen by the environment at gen time is kept, so a
+	 * regen from a shell without it does not switch helpers. */
+	const char *env = getenv("YOE_LIBEXEC");
+	if (env && *env) {
+		buf_adds(&cmd, "YOE_LIBEXEC=");
+		put_shq(&cmd, env);
+		buf_addc(&cmd, ' ');
 	}
+	put_shq(&cmd, l->o->yoe);
+	buf_adds(&cmd, " gen ");
+	buf_adds(&cmd, l->o->regen_args);
+	emit_rule_set(&r->command, cmd.data);
+	buf_free(&cmd);
+	emit_rule_set(&r->description, "REGEN $out");
+	r->generator = 1;
+	r->restat = 1;
+	struct emit_edge *e = emit_edge_new(l->g, r);
+	e->one_per_line = 1;
+	emit_strv_add(&e->outputs, l->o->output);
+	struct strlist all_in = {0};
+	for (size_t i = 0; i < l->inputs.n; i++)
+		sv_push(&all_in, l->inputs.v[i]);
+	for (size_t i = 0; i < l->dirs.n; i++)
+		sv_push(&all_in, l->dirs.v[i]);
+	sv_sort(&all_in);
+	sv_uniq(&all_in);
+	for (size_t i = 0; i < all_in.n; i++) {
+		emit_strv_add(&e->implicit, all_in.v[i]);
+		emit_strv_add(&l->g->sources, all_in.v[i]);
+		/* a unit named like a top-level input ("units") loses its alias:
+		 * regenerating must never build a unit first */
+		struct emit_phony *ph = sm_get(&l->phony, all_in.v[i]);
+		if (ph)
+			emit_phony_drop(l->g, ph);
+	}
+	free(all_in.v);
+	emit_default(l->g, all->name);
 	return 0;
 }
 
 void lower_free(struct lower *l)
 {
-	size_t n;
-	const char **k = sm_keys(&l->outs, &n);
-	for (size_t i = 0; i < n; i++) {
-		free(sm_get(&l->outs, k[i]));
-		free((char *)k[i]);
-	}
-	free(k);
+	/* The maps' keys live in the projects' arenas: only values and slots
+	 * are ours. */
+	for (size_t i = 0; i < l->outs.cap; i++)
+		if (l->outs.slots[i].key)
+			free(l->outs.slots[i].val);
 	sm_free(&l->outs);
-	k = sm_keys(&l->index, &n);
-	for (size_t i = 0; i < n; i++)
-		free((char *)k[i]);
-	free(k);
 	sm_free(&l->index);
-	k = sm_keys(&l->indexed, &n);
-	for (size_t i = 0; i < n; i++)
-		free((char *)k[i]);
-	free(k);
 	sm_free(&l->indexed);
 	free(l->pkgs.v);
 	free(l->pkg_dirs.v);
 	free(l->pkg_distros.v);
-	k = sm_keys(&l->phony, &n);
-	for (size_t i = 0; i < n; i++)
-		free((char *)k[i]);
-	free(k);
 	sm_free(&l->phony);
-	for (size_t i = 0; i < l->world.n; i++)
-		free((char *)l->world.v[i]);
 	free(l->world.v);
-	for (size_t i = 0; i < l->defaults.n; i++)
-		free((char *)l->defaults.v[i]);
 	free(l->defaults.v);
 	free(l->inputs.v);
 	free(l->dirs.v);
 	free(l->paths);
+	free(l->deps);
+	buf_free(&l->flags[0]);
+	buf_free(&l->flags[1]);
 	free(l->err);
 }

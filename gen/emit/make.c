@@ -196,7 +196,8 @@ int emit_make(const struct emit_graph *g, FILE *f, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	memcpy(ph, g->phonies, g->nphonies * sizeof *ph);
+	if (g->nphonies)
+		memcpy(ph, g->phonies, g->nphonies * sizeof *ph);
 	qsort(ph, g->nphonies, sizeof *ph, cmp_phony);
 	if (g->nphonies) {
 		fputs(".PHONY:", f);

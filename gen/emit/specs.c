@@ -17,49 +17,76 @@
 /* Longest value chunk per line; leaves room for the key under inih's 200. */
 #define CHUNK 120
 
+/* Bytes that never need an escape (not controls, DEL, `\`, `;`, `#` or
+ * space: a space needs one only at the ends or in install fields). */
+static bool plain[256];
+
+static void init_plain(void)
+{
+	if (plain['a'])
+		return;
+	for (int c = 0x21; c < 0x7f; c++)
+		plain[c] = c != '\\' && c != ';' && c != '#';
+	for (int c = 0x80; c < 0x100; c++)
+		plain[c] = true;
+}
+
 /* put_escaped appends s with the spec escapes; all_spaces also escapes
- * inner spaces (install fields are split on spaces). */
+ * inner spaces (install fields are split on spaces).  Room for the worst
+ * case (4 bytes a byte) is made once; bytes are then stored directly. */
 static void put_escaped(struct buf *b, const char *s, bool all_spaces)
 {
+	static const char hex[] = "0123456789abcdef";
+	init_plain();
 	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		/* copy the run of bytes that need no escape in one go */
-		size_t run = 0;
-		while (i + run < n) {
-			unsigned char c = (unsigned char)s[i + run];
-			if (c < 0x20 || c == 0x7f || c == '\\' || c == ';' || c == '#'
-			    || (c == ' ' && (all_spaces || i + run == 0 || i + run == n - 1)))
-				break;
-			run++;
+	if (b->len + 4 * n + 1 > b->cap)
+		buf_grow(b, 4 * n);
+	char *o = b->data + b->len;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (plain[c] || (c == ' ' && !all_spaces && i != 0 && i != n - 1)) {
+			*o++ = (char)c;
+			continue;
 		}
-		buf_add(b, s + i, run);
-		i += run;
-		if (i >= n)
-			break;
-		unsigned char c = (unsigned char)s[i++];
-		if (c == '\\' || c == ';' || c == '#') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else if (c == '\n') {
-			buf_adds(b, "\\n");
-		} else if (c == '\t') {
-			buf_adds(b, "\\t");
-		} else if (c == ' ') {
-			buf_adds(b, "\\s");
-		} else {
-			buf_printf(b, "\\x%02x", c);
+		*o++ = '\\';
+		switch (c) {
+		case '\n': *o++ = 'n'; break;
+		case '\t': *o++ = 't'; break;
+		case ' ': *o++ = 's'; break;
+		case '\\': case ';': case '#': *o++ = (char)c; break;
+		default:
+			*o++ = 'x';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
 		}
 	}
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
 }
 
 /* kv writes `key = value`, splitting long escaped values into `key+ =`
- * lines at points that do not cut an escape sequence in two. */
+ * lines at points that do not cut an escape sequence in two.  The value is
+ * escaped straight into b; only a long one is moved out and split. */
 static void kv(struct buf *b, const char *key, const char *val)
 {
-	struct buf e = {0};
-	put_escaped(&e, val ? val : "", false);
-	const char *s = e.data ? e.data : "";
-	size_t len = e.len, off = 0;
+	size_t start = b->len;
+	buf_adds(b, key);
+	buf_add(b, " = ", 3);
+	size_t vstart = b->len;
+	put_escaped(b, val ? val : "", false);
+	size_t len = b->len - vstart;
+	if (len <= CHUNK) {
+		buf_addc(b, '\n');
+		return;
+	}
+	char *s = malloc(len + 1);
+	if (!s) {
+		fputs("yoe: out of memory\n", stderr);
+		abort();
+	}
+	memcpy(s, b->data + vstart, len + 1);
+	b->len = start;
+	size_t off = 0;
 	bool first = true;
 	do {
 		size_t take = len - off > CHUNK ? CHUNK : len - off;
@@ -84,7 +111,7 @@ static void kv(struct buf *b, const char *key, const char *val)
 		first = false;
 		off += take;
 	} while (off < len);
-	buf_free(&e);
+	free(s);
 }
 
 static const char *str_or(const char *s, const char *def) { return s && *s ? s : def; }
@@ -108,6 +135,10 @@ static const char *unit_files(struct yoe_project *p, const struct yoe_unit *u)
 {
 	struct stat st;
 	const char *d = ar_join(&p->arena, u->defined_in, u->name);
+	/* when the phase walk listed the unit's directory it also says, without
+	 * a stat, whether the files dir exists (most units have none) */
+	if (sm_get(&p->walked_dirs, u->defined_in))
+		return sm_get(&p->walked_dirs, d) ? yoe_relpath(p, d) : "";
 	return stat(d, &st) == 0 && S_ISDIR(st.st_mode) ? yoe_relpath(p, d) : "";
 }
 
@@ -139,7 +170,7 @@ bool spec_changed(void) { return last_changed; }
 
 static const char *commit_spec(struct yoe_project *p, const char *path, struct buf *b)
 {
-	const char *abs = ar_printf(&p->arena, "%s/%s", p->root, path);
+	const char *abs = ar_join(&p->arena, p->root, path);
 	/* No fsync (speccache_write): 4,000 specs would cost seconds, and gen
 	 * rewrites a lost one. */
 	int r = speccache_write(abs, b->data ? b->data : "", b->len);
@@ -164,7 +195,7 @@ static const char *extra_str(const struct yoe_unit *u, const char *name)
 /* container_image: the tag a container unit's image gets. */
 static const char *container_image(struct yoe_project *p, const struct yoe_unit *c)
 {
-	return ar_printf(&p->arena, "yoe/%s:%s-%s", c->name, c->version, p->arch);
+	return lower_cat(p, "yoe/", c->name, ":", c->version, "-", p->arch, NULL);
 }
 
 /* put_container writes the [container] section of a container unit. */
@@ -201,7 +232,8 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 	buf_adds(&b, "# container-step spec written by `yoe gen` (docs/step.md); do not edit.\n[unit]\n");
 	kv(&b, "name", u->name);
 	kv(&b, "version", u->version);
-	kv(&b, "release", ar_printf(&p->arena, "%lld", (long long)u->release));
+	char num[24];
+	kv(&b, "release", lower_num(num, (long long)u->release));
 	kv(&b, "arch", p->arch);
 	kv(&b, "machine", p->machine);
 	kv(&b, "distro", distro);
@@ -215,7 +247,7 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 	kv(&b, "container", is_container ? "host" : cu ? cu->name : str_or(u->container, "host"));
 	kv(&b, "container_arch", str_or(u->container_arch, "target"));
 	if (cu) {
-		kv(&b, "container_rootfs", ar_printf(&p->arena, "%s/rootfs", cp->dir));
+		kv(&b, "container_rootfs", ar_join(&p->arena, cp->dir, "rootfs"));
 		kv(&b, "container_image", container_image(p, cu));
 	}
 	kv(&b, "files_dir", files_dir(p, u));
@@ -250,13 +282,15 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 	}
 	if (is_container) {
 		put_container(&b, p, u);
-		return commit_spec(p, ar_printf(&p->arena, "%s/unit.ini", lp->dir), &b);
+		return commit_spec(p, ar_join(&p->arena, lp->dir, "unit.ini"), &b);
 	}
 	for (size_t t = 0; t < u->ntasks; t++) {
 		const struct yoe_task *task = &u->tasks[t];
 		struct buf name = {0};
 		put_escaped(&name, task->name, true);
-		buf_printf(&b, "[task %s]\n", name.data ? name.data : "build");
+		buf_adds(&b, "[task ");
+		buf_adds(&b, name.data ? name.data : "build");
+		buf_adds(&b, "]\n");
 		buf_free(&name);
 		if (task->network)
 			kv(&b, "network", "true");
@@ -283,7 +317,7 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 			}
 		}
 	}
-	return commit_spec(p, ar_printf(&p->arena, "%s/unit.ini", lp->dir), &b);
+	return commit_spec(p, ar_join(&p->arena, lp->dir, "unit.ini"), &b);
 }
 
 /* boot_of picks the boot method from the machine: x86 with a vfat
@@ -405,8 +439,11 @@ const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, co
 	const char *mods = initramfs_modules(p, u);
 	if (!mods)
 		return NULL;
-	if (*mods)
-		kv(&b, "initrd_modules", mods);
+	for (const char *mod = mods; *mod;) {   /* one per line: no line limit */
+		size_t n = strcspn(mod, " ");
+		kv(&b, "initrd_modules", ar_strndup(&p->arena, mod, n));
+		mod += n + (mod[n] == ' ');
+	}
 	if (!strcmp(boot, "direct")) {
 		kv(&b, "kernel_out", ar_printf(&p->arena, "%s/vmlinuz", lp->dir));
 		kv(&b, "initrd_out", ar_printf(&p->arena, "%s/initrd.img", lp->dir));

@@ -19,6 +19,24 @@ struct lower_paths {
 void lower_unit_paths(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
                       struct lower_paths *lp);
 const char *lower_apk_arch(const char *arch);
+/* lower_num writes v in decimal into buf (24 bytes) and returns it (no
+ * printf: lowering formats a release number per unit three times). */
+static inline const char *lower_num(char *buf, long long v)
+{
+	char *p = buf + 23;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+/* lower_cat concatenates its NULL-terminated string arguments into p's
+ * arena (the hot path of lowering: printf-style formatting costs more than
+ * the work). */
+const char *lower_cat(struct yoe_project *p, ...) __attribute__((sentinel));
 char *lower_shq(const char *s);
 
 /* A build dep's staged tree, for [deps]. */

@@ -135,16 +135,30 @@ TEST(newline_in_path_is_refused)
 	emit_graph_free(g);
 }
 
-TEST(depfile_escapes)
+TEST(sources_are_phony_and_not_outputs)
 {
-	char *s = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&s, &n);
-	const char *deps[] = {"a b.star", "c$d#e"};
-	emit_depfile(f, "build.ninja", deps, 2);
-	fclose(f);
-	CHECK_STR(s, "build.ninja: \\\n  a\\ b.star \\\n  c$$d\\#e\n");
+	struct emit_graph *g = emit_graph_new();
+	struct emit_edge *e = emit_edge_new(g, emit_rule_new(g, "regen", "gen"));
+	emit_strv_add(&e->outputs, "build.ninja");
+	emit_strv_add(&e->implicit, "a b.star");
+	emit_strv_add(&g->sources, "a b.star");
+	char *s = to_string(emit_ninja, g);
+	CHECK(strstr(s, "build build.ninja: regen | a$ b.star\n") != NULL);
+	CHECK(strstr(s, "\nbuild $\n    a$ b.star: phony\n") != NULL);
+	e->one_per_line = 1;
 	free(s);
+	s = to_string(emit_ninja, g);
+	CHECK(strstr(s, "build build.ninja: regen | $\n    a$ b.star\n") != NULL);
+	free(s);
+	s = to_string(emit_make, g);
+	CHECK(strstr(s, ".PHONY") == NULL);
+	free(s);
+	char err[256] = "";
+	CHECK_INT(emit_check(g, err, sizeof err), 0);
+	emit_strv_add(&g->sources, "build.ninja");
+	CHECK_INT(emit_check(g, err, sizeof err), -1);
+	CHECK_STR(err, "output build.ninja is written by both build.ninja and a source file of the build");
+	emit_graph_free(g);
 }
 
 /* run executes a shell command in dir, returning its exit status and

@@ -106,6 +106,51 @@ check "deleted unit is gone" sh -c '! ninja -t query extra >/dev/null 2>&1'
 nin -n all
 check_contains "manual gen then ninja: no work" "$(cat "$T_TMP/ninja.out")" "no work to do"
 
+# 6b. ...and writes no file at all: build.ninja, the specs, the key texts
+#     and gen's cache keep their mtimes (gen's cache makes that a stat each)
+touch "$T_TMP/marker"; sleep 0.1
+"$YOE" gen >/dev/null
+check_eq "unchanged gen writes nothing" \
+  "$(find . -newer "$T_TMP/marker" -type f ! -name '.ninja_*' | sort | tr '\n' ' ')" ""
+check "the regeneration inputs are in build.ninja, no depfile" test ! -e build.ninja.d
+
+# 6c. new spec files are created in place, still 0644 under any umask;
+#     `ninja -t clean` leaves the regeneration inputs (phony sources) alone;
+#     a deleted patch regenerates once (not ninja's "missing and no known
+#     rule", and no regeneration loop)
+U="$T_TMP/umask"
+cp -r "$T_TOP/tests/gen/fixtures/basic" "$U"
+(cd "$U" && umask 077 && "$YOE" gen >/dev/null) || fail "gen under umask 077"
+check_eq "unit.ini is 0644 under umask 077" "$(stat -c %a "$U/build/alpine/greet.x86_64/unit.ini")" 644
+check_eq "key.txt is 0644 under umask 077" "$(stat -c %a "$U/build/alpine/greet.x86_64/key.txt")" 644
+check_eq "build.ninja is 0644 under umask 077" "$(stat -c %a "$U/build.ninja")" 644
+(cd "$U" && ninja -t clean >/dev/null 2>&1)
+check "ninja -t clean keeps unit files" test -f "$U/units/greet.star"
+check "ninja -t clean keeps patches" test -f "$U/modules/core/units/libs/zlib/0001-fix.patch"
+rm "$U/modules/core/units/libs/zlib/0001-fix.patch"
+out=$(cd "$U" && ninja zlib 2>&1); rc=$?
+check_eq "deleted patch: the (double) build goes on" "$rc" 0
+check_contains "deleted patch: regenerates first" "$out" "REGEN build.ninja"
+out=$(cd "$U" && ninja -n zlib 2>&1)
+check_contains "deleted patch: no regeneration loop" "$out" "no work to do"
+cp "$T_TOP/tests/gen/fixtures/basic/modules/core/units/libs/zlib/0001-fix.patch" \
+  "$U/modules/core/units/libs/zlib/"
+out=$(cd "$U" && ninja zlib 2>&1)
+check_contains "restored patch: regenerates" "$out" "REGEN build.ninja"
+check_contains "restored patch: unpacks again" "$out" "UNPACK zlib"
+
+# 6d. units named like an input of gen ("units") or a fixed alias ("all")
+#     lose their alias instead of breaking build.ninja
+N="$T_TMP/names"
+cp -r "$T_TOP/tests/gen/fixtures/basic" "$N"
+printf 'load("@core//classes/simple.star", "simple")\nsimple("units", "x")\nsimple("all", "y")\n' \
+  >"$N/units/extra.star"
+(cd "$N" && "$YOE" gen >/dev/null) || fail "gen with units named units and all"
+check "units/ stays a plain input, no alias" sh -c "! grep -q '^build units: phony' '$N/build.ninja'"
+check_eq "all stays the default images" "$(grep '^build all: ' "$N/build.ninja")" \
+  "build all: phony build/alpine/base-image.qemu-x86_64/base-image.img"
+check "ninja reads it" sh -c "cd '$N' && ninja -n >/dev/null 2>&1"
+
 # 7. Make parity: the same helper commands for a target, from a fresh tree
 F="$T_TMP/fresh"
 cp -r "$T_TOP/tests/gen/fixtures/basic" "$F"
