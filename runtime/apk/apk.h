@@ -120,7 +120,11 @@ typedef int (*apk_entry_fn)(void *ctx, const struct apk_entry *e,
  * of the file's content) or -1 on a corrupt stream. */
 ssize_t apk_entry_read(struct apk_reader *r, void *buf, size_t n);
 
-/* apk_data_foreach walks the data tar, streaming from the mapped file.  Every
+/* apk_data_foreach walks the data tar.  A data stream that inflates to at
+ * most apk_data_inmem_max bytes is inflated whole into memory first
+ * (libdeflate: about twice zlib's speed); a bigger one is streamed from the
+ * mapped file through zlib, so memory stays bounded.  Both check the same
+ * things.  Every
  * regular file's content and every symlink's target is hashed while it
  * passes and compared with its APK-TOOLS.checksum.SHA1 record: a mismatch (or
  * a regular file / symlink without a record when require_sums is set) stops
@@ -129,6 +133,8 @@ ssize_t apk_entry_read(struct apk_reader *r, void *buf, size_t n);
  * fn may be NULL (just verify). */
 int apk_data_foreach(const struct apk *a, int require_sums, apk_entry_fn fn,
                      void *ctx, struct apk_err *err);
+/* The in-memory limit above (256 MiB); a variable so tests cover both ways. */
+extern size_t apk_data_inmem_max;
 
 /* apk_data_archive returns a libarchive reader over the data stream (gzip +
  * tar filters enabled) for callers that prefer libarchive; free it with

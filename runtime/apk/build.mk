@@ -6,7 +6,7 @@
 # tests link everything else.
 APK_SRCS := $(wildcard runtime/apk/*.c)
 APK_LIB_SRCS := $(filter-out runtime/apk/main.c,$(APK_SRCS))
-APK_LIBS := openssl libarchive zlib
+APK_LIBS := openssl libarchive zlib libdeflate
 APKLIB := $(OUT)/obj/libapk.a
 $(APKLIB): $(call objs,$(APK_LIB_SRCS))
 	@mkdir -p $(dir $@)

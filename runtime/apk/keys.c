@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,10 +207,54 @@ int signer_check_pub(const struct signer *s, const char *pubpath, struct apk_err
 	return 0;
 }
 
+/* The last public key loaded for verifying, kept for the whole run:
+ * image-assemble checks hundreds of packages against one key, and parsing
+ * the PEM each time cost more than the RSA check.  The file is still read
+ * on every call (cheap) and the key reused only when its bytes are the same,
+ * so a key replaced at the same path is never missed.  Guarded by a mutex
+ * because packages are verified on worker threads. */
+static struct {
+	pthread_mutex_t lock;
+	char *pem;   /* the file's bytes the key was parsed from */
+	size_t len;  /* their length */
+	EVP_PKEY *key;
+} pubcache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* load_pub_cached returns a reference to the key at path (free it with
+ * EVP_PKEY_free), parsed again only when the file's bytes changed. */
+static EVP_PKEY *load_pub_cached(const char *path, struct apk_err *err)
+{
+	size_t len;
+	char *pem = read_file(path, &len);
+	if (!pem)
+		return load_pub(path, err); /* reports the error */
+	pthread_mutex_lock(&pubcache.lock);
+	EVP_PKEY *key = NULL;
+	if (pubcache.key && pubcache.len == len && !memcmp(pubcache.pem, pem, len)) {
+		key = pubcache.key;
+		free(pem);
+	} else if ((key = load_pub(path, err)) != NULL) {
+		EVP_PKEY_free(pubcache.key);
+		free(pubcache.pem);
+		pubcache.key = key;
+		pubcache.pem = pem;
+		pubcache.len = len;
+	} else {
+		free(pem);
+	}
+	int unref = key && EVP_PKEY_up_ref(key) != 1;
+	pthread_mutex_unlock(&pubcache.lock);
+	if (unref) {
+		fail(err, "%s: cannot use public key", path);
+		return NULL;
+	}
+	return key;
+}
+
 int key_verify(const char *pubpath, const void *data, size_t len, const unsigned char *sig,
                size_t siglen, struct apk_err *err)
 {
-	EVP_PKEY *key = load_pub(pubpath, err);
+	EVP_PKEY *key = load_pub_cached(pubpath, err);
 	if (!key)
 		return -1;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();

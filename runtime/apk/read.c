@@ -2,6 +2,7 @@
  * parsing .PKGINFO, and the three verifications (see apk.h). */
 #include "apk/apk.h"
 #include "apk/gz.h"
+#include "apk/gzall.h"
 #include "apk/keys.h"
 #include "apk/tar.h"
 
@@ -18,6 +19,10 @@
 #include <unistd.h>
 
 #define CONTROL_MAX (16u << 20) /* a control stream is small; refuse bombs */
+/* A data stream inflating to at most this much is inflated whole in memory
+ * (libdeflate, fast); a bigger one is streamed through zlib, so memory stays
+ * bounded per worker whatever the package (see apk.h). */
+size_t apk_data_inmem_max = (size_t)256 << 20;
 
 static int fail(struct apk_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(struct apk_err *err, const char *fmt, ...)
@@ -302,11 +307,33 @@ int apk_verify_datahash(const struct apk *a, struct apk_err *err)
 
 /* apk_reader streams one regular file's content out of the data tar. */
 struct apk_reader {
-	struct gzr gz;      /* the inflating data stream */
+	unsigned char *mem; /* the whole inflated data tar, or NULL: stream gz */
+	size_t mem_len;     /* its length */
+	size_t mem_pos;     /* bytes of it consumed */
+	struct gzr gz;      /* the inflating data stream when mem is NULL */
+	const char *why;    /* gzip failure reason, or NULL */
 	uint64_t left;      /* content bytes not yet read */
 	EVP_MD_CTX *sha1;   /* hash of the content read so far */
 	int bad;            /* a read failed */
 };
+
+/* data_read reads exactly n bytes of the data tar from memory or the
+ * stream; -1 (reason in r->why) if it ends early or is corrupt. */
+static int data_read(struct apk_reader *r, void *buf, size_t n)
+{
+	if (!r->mem) {
+		int rc = gzr_read_full(&r->gz, buf, n);
+		r->why = r->gz.why;
+		return rc;
+	}
+	if (n > r->mem_len - r->mem_pos) {
+		r->why = "truncated";
+		return -1;
+	}
+	memcpy(buf, r->mem + r->mem_pos, n);
+	r->mem_pos += n;
+	return 0;
+}
 
 ssize_t apk_entry_read(struct apk_reader *r, void *buf, size_t n)
 {
@@ -316,7 +343,7 @@ ssize_t apk_entry_read(struct apk_reader *r, void *buf, size_t n)
 		n = (size_t)r->left;
 	if (n == 0)
 		return 0;
-	if (gzr_read_full(&r->gz, buf, n) != 0) {
+	if (data_read(r, buf, n) != 0) {
 		r->bad = 1;
 		return -1;
 	}
@@ -327,7 +354,7 @@ ssize_t apk_entry_read(struct apk_reader *r, void *buf, size_t n)
 
 static int gz_tar_read(void *src, void *buf, size_t n)
 {
-	return gzr_read_full(src, buf, n);
+	return data_read(src, buf, n);
 }
 
 /* safe_path refuses absolute paths and ".." components. */
@@ -367,16 +394,27 @@ int apk_data_foreach(const struct apk *a, int require_sums, apk_entry_fn fn, voi
 	const char *why = NULL;
 	int ret = -1;
 	err->msg[0] = 0;
-	if (!r || !e || !tmp || gzr_init(&r->gz, a->map + a->data.off, a->data.len) != 0
-	    || !(r->sha1 = EVP_MD_CTX_new())) {
+	if (!r || !e || !tmp || !(r->sha1 = EVP_MD_CTX_new())) {
+		fail(err, "%s: out of memory", a->path);
+		goto out;
+	}
+	/* Inflate whole (CRC and length checked per member) when it fits,
+	 * else stream; the tar walk and every check below are the same. */
+	int whole = gzall_inflate(a->map + a->data.off, a->data.len, apk_data_inmem_max, &r->mem,
+	                          &r->mem_len, &why);
+	if (whole < 0) {
+		fail(err, "%s: data segment: gzip %s", a->path, why);
+		goto out;
+	}
+	if (whole > 0 && gzr_init(&r->gz, a->map + a->data.off, a->data.len) != 0) {
 		fail(err, "%s: out of memory", a->path);
 		goto out;
 	}
 	for (;;) {
-		int t = tar_next(gz_tar_read, &r->gz, e, &why);
+		int t = tar_next(gz_tar_read, r, e, &why);
 		if (t < 0) {
 			fail(err, "%s: data segment: %s%s%s", a->path, why,
-			     r->gz.why ? ": gzip " : "", r->gz.why ? r->gz.why : "");
+			     r->why ? ": gzip " : "", r->why ? r->why : "");
 			goto out;
 		}
 		if (t == 0)
@@ -418,9 +456,9 @@ int apk_data_foreach(const struct apk *a, int require_sums, apk_entry_fn fn, voi
 			if (got <= 0)
 				break;
 		}
-		if (r->bad || gzr_read_full(&r->gz, tmp, tar_pad(e->size)) != 0) {
+		if (r->bad || data_read(r, tmp, tar_pad(e->size)) != 0) {
 			fail(err, "%s: data segment: truncated or corrupt inside %s (gzip %s)", a->path,
-			     e->path, r->gz.why ? r->gz.why : "error");
+			     e->path, r->why ? r->why : "error");
 			goto out;
 		}
 		if (check && ent.sha1) {
@@ -441,6 +479,7 @@ int apk_data_foreach(const struct apk *a, int require_sums, apk_entry_fn fn, voi
 out:
 	if (r) {
 		gzr_end(&r->gz);
+		free(r->mem);
 		EVP_MD_CTX_free(r->sha1);
 	}
 	free(r);

@@ -5,6 +5,7 @@
 #include "apk/apk.h"
 #include "apk/elf.h"
 #include "apk/gz.h"
+#include "apk/gzall.h"
 #include "apk/index.h"
 #include "apk/pack.h"
 #include "apk/tar.h"
@@ -207,6 +208,38 @@ TEST(gzip_members_have_fixed_header_and_exact_boundaries)
 	CHECK_STR(why, "truncated");
 	buf_free(&two);
 	buf_free(&out);
+}
+
+/* gzall inflates runs of members whole: sizes from the trailer or grown,
+ * CRC and truncation refused, too-big declined so the caller streams. */
+TEST(gzall_inflates_members_whole_and_refuses_bad_ones)
+{
+	struct buf big = {0}, two = {0};
+	for (int i = 0; i < 100000; i++)
+		buf_add(&big, i % 7 ? "abcdefgh" : "12345678", 8);
+	/* A big member then a small one: the last ISIZE underestimates. */
+	CHECK_INT(gz_buf(big.data, big.len, 6, &two), 0);
+	CHECK_INT(gz_buf("tail", 4, 6, &two), 0);
+	unsigned char *out;
+	size_t n;
+	const char *why = NULL;
+	CHECK_INT(gzall_inflate(two.data, two.len, 1 << 30, &out, &n, &why), 0);
+	CHECK_INT(n, big.len + 4);
+	CHECK(out && !memcmp(out, big.data, big.len) && !memcmp(out + big.len, "tail", 4));
+	free(out);
+	CHECK_INT(gzall_inflate(two.data, two.len, big.len, &out, &n, &why), 1);
+	CHECK(out == NULL);
+	CHECK_INT(gzall_inflate(two.data, two.len - 3, 1 << 30, &out, &n, &why), -1);
+	CHECK(why && strstr(why, "truncated"));
+	two.data[two.len - 5] ^= 1; /* the last member's CRC */
+	why = NULL;
+	CHECK_INT(gzall_inflate(two.data, two.len, 1 << 30, &out, &n, &why), -1);
+	CHECK(why && strstr(why, "corrupt"));
+	CHECK_INT(gzall_inflate(two.data, 0, 1 << 30, &out, &n, &why), 0);
+	CHECK_INT(n, 0);
+	free(out);
+	buf_free(&big);
+	buf_free(&two);
 }
 
 /* ---- ELF ---- */
@@ -560,6 +593,12 @@ TEST(per_file_checksum_mismatch_is_detected)
 	CHECK_INT(apk_verify_datahash(&a, &err), 0);
 	CHECK_INT(apk_verify(&a, NULL, &err), -1);
 	CHECK(strstr(err.msg, "etc/hello.conf") && strstr(err.msg, "checksum"));
+	/* The same when streamed (packages too big to inflate in memory). */
+	size_t lim = apk_data_inmem_max;
+	apk_data_inmem_max = 1;
+	CHECK_INT(apk_verify(&a, NULL, &err), -1);
+	CHECK(strstr(err.msg, "etc/hello.conf") && strstr(err.msg, "checksum"));
+	apk_data_inmem_max = lim;
 	apk_close(&a);
 	buf_free(&raw);
 	buf_free(&gz);
@@ -584,7 +623,19 @@ TEST(wrong_key_fails_naming_both_keys)
 	CHECK_INT(apk_open(&a, out, &err), 0);
 	CHECK_INT(apk_verify_signature(&a, otherpub, &err), -1);
 	CHECK(strstr(err.msg, "BAD signature") && strstr(err.msg, "test.rsa.pub"));
+	/* The loaded key is reused across calls, but not once the file at that
+	 * path holds another key (rewritten in place, same size). */
+	char *swap = path_join(d, "test.rsa.pub"), cmd[1024];
+	snprintf(cmd, sizeof cmd, "cat '%s' >'%s'", pubkey(), swap);
+	CHECK_INT(system(cmd), 0);
+	CHECK_INT(apk_verify_signature(&a, swap, &err), 0);
+	CHECK_INT(apk_verify_signature(&a, swap, &err), 0);
+	snprintf(cmd, sizeof cmd, "cat '%s' >'%s'", otherpub, swap);
+	CHECK_INT(system(cmd), 0);
+	CHECK_INT(apk_verify_signature(&a, swap, &err), -1);
+	CHECK(strstr(err.msg, "BAD signature"));
 	apk_close(&a);
+	free(swap);
 	free(dest);
 	free(out);
 	free(other);
