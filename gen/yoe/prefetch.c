@@ -17,6 +17,7 @@
  * model memory (malloc, the file system and OpenSSL only). */
 #include "yoe/prefetch.h"
 #include "yoe/model.h"
+#include "lib/fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -61,44 +62,13 @@ static struct yoe_prefetch *retired;
 static char *read_hash_at(int dfd, const char *name, size_t *len, char sha[65])
 {
 	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st)) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		return NULL;
-	}
-	/* sized from fstat, so one read usually gets it all; a file that grew
-	 * meanwhile still reads to its end */
-	size_t cap = (size_t)st.st_size + 2, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (n + 1 >= cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-		}
-		ssize_t r = read(fd, buf + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r < 0) {
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		n += (size_t)r;
-		if ((off_t)n == st.st_size && n + 1 < cap)
-			break; /* all of it: skip the read that would return 0 */
-	}
+	size_t n = 0;
+	char *buf = read_fd(fd, &n);
 	close(fd);
 	if (!buf)
 		return NULL;
-	buf[n] = '\0';
 	*len = n;
 	yoe_sha256_into(buf, n, sha);
 	return buf;

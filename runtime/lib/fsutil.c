@@ -63,16 +63,15 @@ char *path_join(const char *a, const char *b)
 	return r;
 }
 
-char *read_file(const char *path, size_t *len)
+char *read_fd(int fd, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 4096, n = 0;
+	/* sized from fstat, so one read usually gets it all; a file that grew
+	 * meanwhile still reads to its end */
+	struct stat st;
+	off_t size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
+	size_t cap = size >= 0 ? (size_t)size + 2 : 4096, n = 0;
 	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf)
-			break;
+	while (buf) {
 		if (n + 1 >= cap) {
 			char *nb = realloc(buf, cap *= 2);
 			if (!nb) {
@@ -88,15 +87,15 @@ char *read_file(const char *path, size_t *len)
 		if (r < 0) {
 			int e = errno;
 			free(buf);
-			close(fd);
 			errno = e;
 			return NULL;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if ((off_t)n == size && n + 1 < cap)
+			break; /* all of it: skip the read that would return 0 */
 	}
-	close(fd);
 	if (!buf) {
 		errno = ENOMEM;
 		return NULL;
@@ -104,6 +103,18 @@ char *read_file(const char *path, size_t *len)
 	buf[n] = '\0';
 	if (len)
 		*len = n;
+	return buf;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char *buf = read_fd(fd, len);
+	int e = errno;
+	close(fd);
+	errno = e;
 	return buf;
 }
 

@@ -13,6 +13,8 @@ char *path_dirname(const char *path);
 char *path_join(const char *a, const char *b);
 /* read_file returns the malloc'd contents (NUL-terminated) and its length. */
 char *read_file(const char *path, size_t *len);
+/* read_fd: the same for an open file (not closed), to its end. */
+char *read_fd(int fd, size_t *len);
 /* rm_rf removes a tree without following symlinks; missing is not an error. */
 int rm_rf(const char *path);
 
