@@ -17,7 +17,6 @@
 #include "lib/fsutil.h"
 
 #include <errno.h>
-#include <sys/stat.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,14 +78,6 @@ static char *container_from_deps(const struct unit_spec *u, const char *kind)
 	return found;
 }
 
-/* files_bind: the unit's files directory when it has one (steps read
- * sources kept next to the .star file from $FILESDIR), else NULL. */
-static const char *files_bind(const struct unit_spec *u)
-{
-	struct stat st;
-	return u->files && *u->files && stat(u->files, &st) == 0 && S_ISDIR(st.st_mode) ? u->files : NULL;
-}
-
 /* task_sandbox fills sb for task t: container root or image, arch. */
 static int task_sandbox(struct run *r, const struct task *t, struct sandbox *sb, struct errbuf *e)
 {
@@ -103,7 +94,7 @@ static int task_sandbox(struct run *r, const struct task *t, struct sandbox *sb,
 	sb->src = r->src;
 	sb->destdir = r->destdir;
 	sb->sysroot = r->sysroot;
-	sb->files = files_bind(u);
+	sb->files = u->files;   /* NULL unless the directory exists (spec.c) */
 	sb->env = &r->env;
 	sb->network = t->network;
 	sb->uid = (unsigned)getuid();

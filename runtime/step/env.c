@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define SR "/build/sysroot"
 
@@ -34,8 +33,7 @@ void step_env(const struct unit_spec *u, int nproc, struct kvlist *env)
 	kv_set(env, "DESTDIR", "/build/destdir");
 	kv_set(env, "SRCDIR", "/build/src");
 	kv_set(env, "SYSROOT", SR);
-	struct stat st;
-	if (u->files && *u->files && stat(u->files, &st) == 0 && S_ISDIR(st.st_mode))
+	if (u->files)   /* only an existing directory is kept (spec.c) */
 		kv_set(env, "FILESDIR", "/build/files");
 	kv_set(env, "NPROC", n);
 	kv_set(env, "ARCH", u->arch);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Reader state: inih calls read_line before the handler of each line, so
@@ -418,6 +419,13 @@ int spec_load(const char *path, struct unit_spec *u, struct errbuf *e)
 		return errf(e, "%s: error: container_arch must be target or host, not '%s'", path, u->container_arch);
 	absolutize(&u->files_dir, u->project_dir);
 	absolutize(&u->files, u->project_dir);
+	/* decided once here for the bind and $FILESDIR: gen names the
+	 * directory when it exists, but it may be gone by the time we run */
+	struct stat fst;
+	if (u->files && (!*u->files || stat(u->files, &fst) != 0 || !S_ISDIR(fst.st_mode))) {
+		free(u->files);
+		u->files = NULL;
+	}
 	absolutize(&u->container_rootfs, u->project_dir);
 	for (size_t i = 0; i < u->deps.n; i++)
 		absolutize(&u->deps.v[i].val, u->project_dir);
