@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* Longest value chunk per line; leaves room for the key under inih's 200. */
 #define CHUNK 120
@@ -128,20 +127,6 @@ static const char *console_of(struct yoe_project *p)
 	return found ? ar_strndup(&p->arena, found, strcspn(found, ", ")) : "";
 }
 
-/* unit_files: the unit's files directory <dir of its .star>/<name>/ (the
- * one its key hashes), project-relative, or "" when there is none; steps
- * see it read-only as $FILESDIR. */
-static const char *unit_files(struct yoe_project *p, const struct yoe_unit *u)
-{
-	struct stat st;
-	const char *d = ar_join(&p->arena, u->defined_in, u->name);
-	/* when the phase walk listed the unit's directory it also says, without
-	 * a stat, whether the files dir exists (most units have none) */
-	if (sm_get(&p->walked_dirs, u->defined_in))
-		return sm_get(&p->walked_dirs, d) ? yoe_relpath(p, d) : "";
-	return stat(d, &st) == 0 && S_ISDIR(st.st_mode) ? yoe_relpath(p, d) : "";
-}
-
 /* files_dir: where install_file/install_template read from, project-relative. */
 static const char *files_dir(struct yoe_project *p, const struct yoe_unit *u)
 {
@@ -251,9 +236,9 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 		kv(&b, "container_image", container_image(p, cu));
 	}
 	kv(&b, "files_dir", files_dir(p, u));
-	const char *own = unit_files(p, u);
-	if (*own)
-		kv(&b, "files", own);
+	const char *own = yoe_unit_files_dir(p, u);
+	if (own)
+		kv(&b, "files", yoe_relpath(p, own));
 	kv(&b, "dir", lp->dir);
 	if (u->environment.n) {
 		buf_adds(&b, "[env]\n");
@@ -333,37 +318,34 @@ static const char *boot_of(const struct yoe_machine *m, const struct yoe_partiti
 	return m && !strcmp(m->arch, "x86_64") ? "syslinux" : "none";
 }
 
-/* initramfs_modules: the image's `initramfs_modules = [...]` keyword as one
- * space-separated value ("" when absent), or NULL after an error. */
-static const char *initramfs_modules(struct yoe_project *p, const struct yoe_unit *u)
+/* put_initrd_modules writes the image's `initramfs_modules = [...]` one
+ * `initrd_modules` line each (no line limit) and sets *any; false after an
+ * error. */
+static bool put_initrd_modules(struct yoe_project *p, const struct yoe_unit *u, struct buf *b,
+                               bool *any)
 {
+	*any = false;
 	for (size_t i = 0; i < u->nextra; i++) {
 		if (strcmp(u->extra_keys[i], "initramfs_modules"))
 			continue;
 		const struct yoe_jval *v = u->extra_vals[i];
-		struct buf b = {0};
-		for (size_t k = 0; v->kind == YJ_LIST && k < v->n; k++) {
-			const struct yoe_jval *m = v->items[k];
-			if (m->kind != YJ_STR || !*m->s || strpbrk(m->s, " \t/;#\\")) {
-				buf_free(&b);
-				yoe_error(p, &u->pos, "image %s: initramfs_modules must be a list of kernel "
-				          "module names like \"virtio_blk\"", u->name);
-				return NULL;
-			}
-			if (b.len)
-				buf_addc(&b, ' ');
-			buf_adds(&b, m->s);
-		}
 		if (v->kind != YJ_LIST) {
 			yoe_error(p, &u->pos, "image %s: initramfs_modules must be a list of kernel "
 			          "module names, not a %s", u->name, v->kind == YJ_STR ? "string" : "value");
-			return NULL;
+			return false;
 		}
-		const char *r = ar_strdup(&p->arena, b.data ? b.data : "");
-		buf_free(&b);
-		return r;
+		for (size_t k = 0; k < v->n; k++) {
+			const struct yoe_jval *m = v->items[k];
+			if (m->kind != YJ_STR || !*m->s || strpbrk(m->s, " \t/;#\\")) {
+				yoe_error(p, &u->pos, "image %s: initramfs_modules must be a list of "
+				          "kernel module names like \"virtio_blk\"", u->name);
+				return false;
+			}
+			kv(b, "initrd_modules", m->s);
+			*any = true;
+		}
 	}
-	return "";
+	return true;
 }
 
 /* qemu_line appends `key = value` for qemu.ini; values are written as they
@@ -436,13 +418,10 @@ const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, co
 	kv(&b, "boot", boot);
 	if (m && m->has_kernel && *m->kernel.cmdline)
 		kv(&b, "cmdline", m->kernel.cmdline);
-	const char *mods = initramfs_modules(p, u);
-	if (!mods)
+	bool initrd;
+	if (!put_initrd_modules(p, u, &b, &initrd)) {
+		buf_free(&b);
 		return NULL;
-	for (const char *mod = mods; *mod;) {   /* one per line: no line limit */
-		size_t n = strcspn(mod, " ");
-		kv(&b, "initrd_modules", ar_strndup(&p->arena, mod, n));
-		mod += n + (mod[n] == ' ');
 	}
 	if (!strcmp(boot, "direct")) {
 		kv(&b, "kernel_out", ar_printf(&p->arena, "%s/vmlinuz", lp->dir));
@@ -458,7 +437,7 @@ const char *write_image_spec(struct yoe_project *p, const struct yoe_unit *u, co
 	buf_adds(&b, "[packages]\n");
 	for (size_t i = 0; i < apks->n; i++)
 		kv(&b, "apk", apks->v[i]);
-	if (!write_qemu_spec(p, u, m, lp, boot, *mods != '\0')) {
+	if (!write_qemu_spec(p, u, m, lp, boot, initrd)) {
 		buf_free(&b);
 		return NULL;
 	}

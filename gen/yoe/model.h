@@ -338,6 +338,9 @@ char *yoe_key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i);
 bool yoe_file_sha256(struct yoe_project *p, const char *path, char out[65]);
 /* yoe_sha256_into: hex SHA-256 of bytes into out (thread-safe). */
 void yoe_sha256_into(const void *data, size_t n, char out[65]);
+/* yoe_unit_files_dir: the unit's files directory <dir of its .star>/<name>
+ * (what its key hashes and steps see as $FILESDIR), or NULL if none. */
+const char *yoe_unit_files_dir(struct yoe_project *p, const struct yoe_unit *u);
 /* yoe_sha256_release frees the calling thread's digest state. */
 void yoe_sha256_release(void);
 /* yoe_sha256_hex: hex SHA-256 of bytes, in the arena. */

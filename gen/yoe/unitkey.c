@@ -93,6 +93,17 @@ size_t yoe_key_own_len(const char *t)
 	return (size_t)(cut - t);
 }
 
+const char *yoe_unit_files_dir(struct yoe_project *p, const struct yoe_unit *u)
+{
+	const char *d = ar_join(&p->arena, u->defined_in, u->name);
+	/* a directory the phase walk listed tells, without a stat, whether the
+	 * files dir exists (most units have none) */
+	if (sm_get(&p->walked_dirs, u->defined_in))
+		return sm_get(&p->walked_dirs, d) ? d : NULL;
+	struct stat st;
+	return stat(d, &st) == 0 && S_ISDIR(st.st_mode) ? d : NULL;
+}
+
 void yoe_sha256_release(void)
 {
 	EVP_MD_CTX_free(ctx);
@@ -588,10 +599,8 @@ static void key_text(struct yoe_project *p, struct yoe_dag *dag, size_t i, struc
 	}
 	/* the files dir: <defined_in>/<name>/ */
 	struct strlist files = {0};
-	const char *fdir = ar_join(&p->arena, u->defined_in, u->name);
-	/* a directory the phase walk listed tells us up front whether the
-	 * files dir exists */
-	if (!sm_get(&p->walked_dirs, u->defined_in) || sm_get(&p->walked_dirs, fdir))
+	const char *fdir = yoe_unit_files_dir(p, u);
+	if (fdir)
 		walk_files(p, fdir, "", &files);
 	if (files.n > 1)
 		qsort(files.v, files.n, sizeof *files.v, cmpstr);
