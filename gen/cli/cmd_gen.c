@@ -306,7 +306,7 @@ static int run(int argc, char **argv)
 			break;
 		}
 		if (lower_machine(&l, p, sess[i].dags, sess[i].ndags, i == 0) != 0) {
-			fprintf(stderr, "yoe: error: %s\n", l.err);
+			fprintf(stderr, "%s\n", l.err);
 			rc = 1;
 			break;
 		}
@@ -314,7 +314,7 @@ static int run(int argc, char **argv)
 	}
 	char err[1024];
 	if (!rc && lower_finish(&l) != 0) {
-		fprintf(stderr, "yoe: error: %s\n", l.err);
+		fprintf(stderr, "%s\n", l.err);
 		rc = 1;
 	}
 	if (!rc && emit_check(g, err, sizeof err) != 0) {

@@ -133,16 +133,33 @@ static struct buf *flags(struct lower *l, int i)
 
 static const char *buf_str(const struct buf *b) { return b->data ? b->data : ""; }
 
+/* fail records lowering's own first error as a whole diagnostic line. */
 static int fail(struct lower *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(struct lower *l, const char *fmt, ...)
 {
 	if (!l->err) {
+		char *msg = NULL;
 		va_list ap;
 		va_start(ap, fmt);
-		if (vasprintf(&l->err, fmt, ap) < 0)
-			l->err = NULL;
+		if (vasprintf(&msg, fmt, ap) < 0)
+			msg = NULL;
 		va_end(ap);
+		if (msg && asprintf(&l->err, "yoe: error: %s", msg) < 0)
+			l->err = NULL;
+		free(msg);
 	}
+	return -1;
+}
+
+/* fail_model takes the model's error (already `file:line:col: error: …`,
+ * from yoe_error) as lowering's; what says what failed if it has none. */
+static int fail_model(struct lower *l, struct yoe_project *p, const char *what)
+{
+	if (l->err)
+		return -1;
+	if (!p->err)
+		return fail(l, "%s", what);
+	l->err = strdup(p->err);
 	return -1;
 }
 
@@ -306,9 +323,9 @@ static const char *lower_fetch_only(struct lower *l, struct yoe_project *p, cons
 	if (!*u->source)
 		return NULL;
 	if (!*u->sha256) {
-		fail(l, "%s:%d:%d: error: container %s: rootfs %s needs sha256 (a container's "
-		     "rootfs is always pinned)", u->pos.file ? yoe_relpath(p, u->pos.file) : "?",
-		     u->pos.line, u->pos.col, u->name, u->source);
+		yoe_error(p, &u->pos, "container %s: rootfs %s needs sha256 (a container's rootfs "
+		          "is always pinned)", u->name, u->source);
+		fail_model(l, p, "unpinned container rootfs");
 		return NULL;
 	}
 	const char *ref = lower_cat(p, lp->dir, "/fetch.ref", NULL);
@@ -591,7 +608,7 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	struct lower_paths lp = *node_paths(l, p, dag, i);
 	struct strlist names = {0}, apks = {0};
 	if (yoe_closure(p, &u->artifacts, dag->distro, &names) != 0)
-		return fail(l, "%s", p->err ? p->err : "closure failed");
+		return fail_model(l, p, "closure failed");
 	struct emit_edge *e = edge(l, "image", u->name);
 	bool is_default_image = !strcmp(u->name, p->def_image);
 	l->images += is_default_image;
@@ -624,7 +641,7 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	free(apks.v);
 	free(indexes.v);
 	if (!spec)
-		return fail(l, "%s", p->err ? p->err : "cannot write the image spec");
+		return fail_model(l, p, "cannot write the image spec");
 	emit_strv_add(&e->implicit, P(l, p, spec));
 	emit_edge_var(e, "key", key);
 	emit_edge_var(e, "dir", lp.dir);
@@ -660,8 +677,8 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
 			return fail(l, "out of memory");
 		for (size_t i = 0; i < dag->n; i++) {
 			const char *final = lower_unit(l, p, dag, i);
-			if (!final)
-				return -1;
+			if (!final)   /* a spec writer may have set only p->err */
+				return fail_model(l, p, "cannot lower a unit");
 			struct yoe_unit *u = dag->nodes[i];
 			if (!strcmp(u->class, "image") && lower_image(l, p, dag, i) != 0)
 				return -1;

@@ -82,4 +82,15 @@ check "gather-debian is executable" test -x "$T_TMP/demo/gather-debian"
 out=$(cd "$T_TMP/demo" && "$YOE" gen 2>&1); rc=$?
 check_eq "demo without pins: gen fails" "$rc" 1
 check_contains "demo without pins: names the pins file" "$out" "debian/pins.star"
+# a wrong initramfs_modules is an error at the image's line
+mkdir -p "$T_TMP/demo/debian"
+e='{"url": "file:///x.deb", "sha256": "'$(printf '%064d' 0)'", "version": "1", "debian_version": "1", "kver": "1"}'
+printf 'DEBIAN = {"busybox-static": %s, "linux-image": %s}\n' "$e" "$e" > "$T_TMP/demo/debian/pins.star"
+out=$(cd "$T_TMP/demo" && "$YOE" gen 2>&1); rc=$?
+check_eq "demo with stand-in pins: gen" "$rc" 0
+sed -i 's/initramfs_modules = \[.*\]/initramfs_modules = "ext4"/' "$T_TMP/demo/images/demo-image.star"
+out=$(cd "$T_TMP/demo" && "$YOE" gen 2>&1); rc=$?
+check_eq "initramfs_modules as a string: gen fails" "$rc" 1
+check_eq "initramfs_modules error is located, said once" "$out" \
+  "images/demo-image.star:9:6: error: image demo-image: initramfs_modules must be a list of kernel module names, not a string"
 finish
