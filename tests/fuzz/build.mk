@@ -6,7 +6,7 @@ FUZZ_OBJS := $(call objs,tests/fuzz/fuzz_starlark.c tests/starlark/assert.c \
                tests/starlark/testtypes.c tests/starlark/chunks.c)
 
 UNIT_TESTS += starlark-fuzz-replay
-$(BIN)/starlark-fuzz-replay: $(call objs,tests/fuzz/replay.c) $(FUZZ_OBJS) $(STARLARK_LIB) $(RTLIB)
+$(BIN)/starlark-fuzz-replay: $(call objs,tests/fuzz/replay.c tests/lib/findtop.c) $(FUZZ_OBJS) $(STARLARK_LIB) $(RTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(STARLARK_LIB) $(RTLIB) $(call pkg_libs,$(STARLARK_LIBS)) -lm
 

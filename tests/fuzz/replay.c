@@ -6,6 +6,7 @@
  *   starlark-fuzz-replay [DIR|FILE]...
  */
 #include "fuzz_starlark.h"
+#include "findtop.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -89,32 +90,6 @@ static void replay(const char *path)
 	free(ents);
 }
 
-/* default_dir: tests/fuzz/regressions of the tree this program was built in
- * (<top>/bin or <top>/.san/bin), or of $YOE_TOP. */
-static int default_dir(char *out, size_t n)
-{
-	const char *top = getenv("YOE_TOP");
-	if (top && *top) {
-		snprintf(out, n, "%s/tests/fuzz/regressions", top);
-		return 0;
-	}
-	char exe[2048];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (len <= 0)
-		return -1;
-	exe[len] = '\0';
-	for (int up = 0; up < 3; up++) {
-		char *slash = strrchr(exe, '/');
-		if (!slash)
-			return -1;
-		*slash = '\0';
-		snprintf(out, n, "%s/tests/fuzz/regressions", exe);
-		if (access(out, R_OK) == 0)
-			return 0;
-	}
-	return -1;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -126,11 +101,12 @@ int main(int argc, char **argv)
 		for (int i = 1; i < argc; i++)
 			replay(argv[i]);
 	} else {
-		char dir[4096];
-		if (default_dir(dir, sizeof dir) < 0) {
+		char top[4096], dir[4200];
+		if (test_find_top(top, sizeof top, "tests/fuzz/regressions") < 0) {
 			fprintf(stderr, "starlark-fuzz-replay: cannot find tests/fuzz/regressions; set YOE_TOP\n");
 			return 2;
 		}
+		snprintf(dir, sizeof dir, "%s/tests/fuzz/regressions", top);
 		replay(dir);
 	}
 	printf("%d passed, %d failed\n", passed, failed);

@@ -8,7 +8,7 @@ SLCONF_OBJS := $(call objs,tests/starlark/chunks.c tests/starlark/assert.c \
                  tests/starlark/testtypes.c)
 
 UNIT_TESTS += starlark-conformance test-starlark-harness
-$(BIN)/starlark-conformance: $(call objs,tests/starlark/conformance.c) $(SLCONF_OBJS) $(STARLARK_LIB) $(RTLIB)
+$(BIN)/starlark-conformance: $(call objs,tests/starlark/conformance.c tests/lib/findtop.c) $(SLCONF_OBJS) $(STARLARK_LIB) $(RTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(STARLARK_LIB) $(RTLIB) $(call pkg_libs,$(STARLARK_LIBS)) -lm
 

@@ -33,6 +33,7 @@
  */
 #include "chunks.h"
 #include "harness.h"
+#include "findtop.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -493,35 +494,6 @@ struct failure {
 	struct known *known; /* the known-failures entry that covers it */
 };
 
-/* find_top: the repository root, from $YOE_TOP or from where this program
- * lives (<top>/bin or <top>/.san/bin). */
-static int find_top(char *out, size_t n)
-{
-	const char *env = getenv("YOE_TOP");
-	if (env && *env) {
-		snprintf(out, n, "%s", env);
-		return 0;
-	}
-	char exe[4096];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (len <= 0)
-		return -1;
-	exe[len] = '\0';
-	for (int up = 0; up < 3; up++) {
-		char *slash = strrchr(exe, '/');
-		if (!slash)
-			return -1;
-		*slash = '\0';
-		char probe[4200];
-		snprintf(probe, sizeof probe, "%s/tests/starlark/fetch-testdata", exe);
-		if (access(probe, X_OK) == 0) {
-			snprintf(out, n, "%s", exe);
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* fetch_testdata runs tests/starlark/fetch-testdata, which downloads the
  * test files on first use and prints where they are. */
 static int fetch_testdata(const char *top, char *out, size_t n)
@@ -580,7 +552,7 @@ int main(int argc, char **argv)
 	}
 	char topbuf[4096], godirbuf[4096], knownbuf[4200];
 	if (!godir || !known_path) {
-		if (find_top(topbuf, sizeof topbuf) < 0) {
+		if (test_find_top(topbuf, sizeof topbuf, "tests/starlark/fetch-testdata") < 0) {
 			fprintf(stderr, "starlark-conformance: cannot find the source tree; set YOE_TOP\n");
 			return 2;
 		}
