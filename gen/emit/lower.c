@@ -23,47 +23,67 @@
 #include <unistd.h>
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-/* Rule commands.  In the templates @C is "" or "cd DIR && ", @H the
- * helpers directory and @K the signing key (both shell-quoted). */
+/* Rule commands.  In the templates @O and @I stand for $out and $in; @C is
+ * "" or, for a file included from another directory, "cd DIR && " plus
+ * shell variables o and i holding $out and $in made relative to DIR again
+ * (@O and @I are then $o and $i); @H is the helpers directory and @K the
+ * signing key (both shell-quoted). */
 static const struct {
 	const char *name, *command, *description, *pool;
 	int restat;
 } rules[] = {
+	/* Descriptions name the output: a per-edge `name` variable would cost
+	 * every ninja run as much as another path on each edge. */
 	/* fetchflags starts with --url */
-	{"fetch", "@C@H/fetch-and-verify fetch $fetchflags --cache cache --quiet --out $out",
-	 "FETCH $name", "fetch", 1},
-	{"git_fetch", "@C@H/fetch-and-verify git-fetch $fetchflags --cache cache --out $out",
-	 "FETCH $name", "fetch", 1},
+	{"fetch", "@C@H/fetch-and-verify fetch $fetchflags --cache cache --quiet --out @O",
+	 "FETCH $out", "fetch", 1},
+	{"git_fetch", "@C@H/fetch-and-verify git-fetch $fetchflags --cache cache --out @O",
+	 "FETCH $out", "fetch", 1},
 	/* $in is the fetch.ref, which names the archive in the cache, or the
 	 * commit and mirror git-fetch resolved; --out records src/'s final
 	 * commit: same sources, same stamp (restat) */
-	{"unpack", "@C@H/fetch-and-verify unpack --archive \"$$(cat $in)\" $unpackflags --out $out",
-	 "UNPACK $name", NULL, 1},
-	{"git_unpack", "@C@H/fetch-and-verify unpack --git-mirror \"$$(cut -d' ' -f2 $in)\" "
-	               "--commit \"$$(cut -d' ' -f1 $in)\" $unpackflags --out $out",
-	 "UNPACK $name", NULL, 1},
-	/* After a successful build the key text it was built from is kept as
+	{"unpack", "@C@H/fetch-and-verify unpack --archive \"$$(cat @I)\" $unpackflags --out @O",
+	 "UNPACK $out", NULL, 1},
+	{"git_unpack", "@C@H/fetch-and-verify unpack --git-mirror \"$$(cut -d' ' -f2 @I)\" "
+	               "--commit \"$$(cut -d' ' -f1 @I)\" $unpackflags --out @O",
+	 "UNPACK $out", NULL, 1},
+	/* The spec (unit.ini, image.ini) lies beside the output: the shell
+	 * takes the unit's directory off $out (o%/...), so no edge carries it
+	 * in a variable.  The spec is not an input: its hash is on the command
+	 * line next to the unit key ($env: YOE_UNIT_KEY=... YOE_UNIT_SPEC=...),
+	 * which reruns the edge exactly when gen wrote different bytes, for a
+	 * few bytes in a variable the edge has anyway instead of another path.
+	 * After a successful build the key text it was built from is kept as
 	 * key.built, for `yoe explain`. */
-	{"build", "@CYOE_UNIT_KEY=$key @H/container-step $dir/unit.ini && cp -f $dir/key.txt $dir/key.built",
-	 "BUILD $name", NULL, 0},
-	/* Package timestamps: a fixed epoch, so packages are reproducible. */
-	{"package", "@C@H/apk-sign pack --key @K --epoch 0 $pkgflags -o $out",
-	 "PACKAGE $name", NULL, 1},
-	{"index", "@C@H/apk-sign index --key @K --epoch 0 -o $out $repodir",
+	{"build", "@Co=@O && $env @H/container-step "
+	          "$${o%/*}/unit.ini && cp -f $${o%/*}/key.txt $${o%/*}/key.built",
+	 "BUILD $out", NULL, 0},
+	/* Package timestamps: a fixed epoch, so packages are reproducible.
+	 * The package's fields are in the [package] section of the unit.ini
+	 * beside $in (build.json); a change to them changes the spec's hash on
+	 * the build command, and the rebuilt build.json reruns this edge. */
+	{"package", "@Ci=@I && @H/apk-sign pack --key @K --epoch 0 --spec $${i%/*}/unit.ini -o @O",
+	 "PACKAGE $out", NULL, 1},
+	{"index", "@C@H/apk-sign index --key @K --epoch 0 -o @O $repodir",
 	 "INDEX $out", NULL, 1},
-	{"image", "@CYOE_UNIT_KEY=$key @H/image-assemble $dir/image.ini && cp -f $dir/key.txt $dir/key.built",
-	 "IMAGE $name", NULL, 1},
-	{"container", "@CYOE_UNIT_KEY=$key @H/container-step $dir/unit.ini && cp -f $dir/key.txt $dir/key.built",
-	 "CONTAINER $name", NULL, 1},
-	/* The project's public key beside its packages (images and base-files
-	 * read it there); keygen makes the key pair on first use. */
+	{"image", "@Co=@O && $env @H/image-assemble "
+	          "$${o%/*}/image.ini && cp -f $${o%/*}/key.txt $${o%/*}/key.built",
+	 "IMAGE $out", NULL, 1},
+	{"container", "@Co=@O && $env @H/container-step "
+	              "$${o%/*}/unit.ini && cp -f $${o%/*}/key.txt $${o%/*}/key.built",
+	 "CONTAINER $out", NULL, 1},
+	/* The project's public key beside its packages (images read it
+	 * there); keygen makes the key pair on first use, so every package
+	 * edge runs after this one (lower_unit: directly, or through a
+	 * container edge it already waits for). */
 	{"pubkey", "@C@H/apk-sign keygen @K >/dev/null && "
-	           "(cmp -s @K.pub $out || (mkdir -p $$(dirname $out) && cp @K.pub $out))",
+	           "(cmp -s @K.pub @O || (mkdir -p $$(dirname @O) && cp @K.pub @O))",
 	 "KEY $out", NULL, 1},
 };
 
@@ -184,21 +204,35 @@ static char *signing_key(struct yoe_project *p)
 	return key;
 }
 
-/* add_rules writes the rule templates with the helpers, cd and key filled. */
+/* add_rules writes the rule templates with the helpers, cd, key, output and
+ * input filled. */
 static void add_rules(struct lower *l, struct yoe_project *p)
 {
-	struct buf cd = {0}, h = {0}, k = {0}, cmd = {0};
+	struct buf cd = {0}, cdi = {0}, h = {0}, k = {0}, cmd = {0};
 	if (l->o->cd) {
+		/* Build lines name paths from the including directory (top +
+		 * project path); the helpers run in the project: strip top. */
+		struct buf top = {0};
+		put_shq(&top, l->o->top);
 		buf_adds(&cd, "cd ");
 		put_shq(&cd, l->o->cd);
-		buf_adds(&cd, " && ");
+		buf_adds(&cd, " && o=$out && o=$${o#");
+		buf_adds(&cd, buf_str(&top));
+		buf_adds(&cd, "} && ");
+		buf_adds(&cdi, buf_str(&cd));
+		buf_adds(&cdi, "i=$in && i=$${i#");
+		buf_adds(&cdi, buf_str(&top));
+		buf_adds(&cdi, "} && ");
+		buf_free(&top);
 	}
 	put_shq(&h, l->o->helpers);
 	char *key = signing_key(p);
 	put_shq(&k, key ? key : "");
 	free(key);
+	const char *o = l->o->cd ? "$$o" : "$out", *in = l->o->cd ? "$$i" : "$in";
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
 		cmd.len = 0;
+		bool uses_in = strstr(rules[i].command, "@I") != NULL;
 		for (const char *s = rules[i].command; *s;) {
 			const char *at = strchr(s, '@');
 			size_t run = at ? (size_t)(at - s) : strlen(s);
@@ -206,8 +240,21 @@ static void add_rules(struct lower *l, struct yoe_project *p)
 			s += run;
 			if (!*s)
 				break;
-			const struct buf *v = s[1] == 'C' ? &cd : s[1] == 'H' ? &h : &k;
-			buf_add(&cmd, buf_str(v), v->len);
+			/* from elsewhere, @C has set o and i already */
+			if (l->o->cd && (!strncmp(s, "@O && ", 6) || !strncmp(s, "@I && ", 6))
+			    && cmd.len >= 2 && cmd.data[cmd.len - 1] == '='
+			    && cmd.data[cmd.len - 2] == (s[1] == 'O' ? 'o' : 'i')) {
+				cmd.len -= 2;
+				s += 6;
+				continue;
+			}
+			switch (s[1]) {
+			case 'C': buf_adds(&cmd, buf_str(uses_in ? &cdi : &cd)); break;
+			case 'H': buf_adds(&cmd, buf_str(&h)); break;
+			case 'K': buf_adds(&cmd, buf_str(&k)); break;
+			case 'O': buf_adds(&cmd, o); break;
+			case 'I': buf_adds(&cmd, in); break;
+			}
 			s += 2;
 		}
 		struct emit_rule *r = emit_rule_new(l->g, rules[i].name, buf_str(&cmd));
@@ -217,6 +264,7 @@ static void add_rules(struct lower *l, struct yoe_project *p)
 		r->restat = rules[i].restat;
 	}
 	buf_free(&cd);
+	buf_free(&cdi);
 	buf_free(&h);
 	buf_free(&k);
 	buf_free(&cmd);
@@ -307,11 +355,9 @@ void lower_unit_paths(struct yoe_project *p, const struct yoe_unit *u, const cha
 	lp->image = lower_cat(p, lp->dir, "/", u->name, ".img", NULL);
 }
 
-static struct emit_edge *edge(struct lower *l, const char *rule, const char *name)
+static struct emit_edge *edge(struct lower *l, const char *rule)
 {
-	struct emit_edge *e = emit_edge_new(l->g, emit_rule_find(l->g, rule));
-	emit_edge_var(e, "name", name);
-	return e;
+	return emit_edge_new(l->g, emit_rule_find(l->g, rule));
 }
 
 /* lower_fetch_only fetches a container's rootfs tarball; it must be pinned
@@ -334,7 +380,7 @@ static const char *lower_fetch_only(struct lower *l, struct yoe_project *p, cons
 	for (size_t i = 0; i < u->mirrors.n; i++)
 		add_flag(ff, "--mirror", u->mirrors.v[i]);
 	add_flag(ff, "--sha256", u->sha256);
-	struct emit_edge *e = edge(l, "fetch", u->name);
+	struct emit_edge *e = edge(l, "fetch");
 	emit_strv_add(&e->outputs, P(l, p, ref));
 	emit_edge_var(e, "fetchflags", buf_str(ff));
 	return ref;
@@ -360,7 +406,9 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 		for (size_t i = 0; i < u->mirrors.n; i++)
 			add_flag(ff, "--mirror", u->mirrors.v[i]);
 		add_flag(ff, "--sha256", u->sha256);
-		add_flag(uf, "--sha256", u->sha256);
+		/* unpack checks the archive against its cache entry's name (the
+		 * pin fetch verified) and unpacks into src/ beside its stamp, so
+		 * a plain archive's unpack edge needs no variable at all */
 		/* packages are sources too (repackaging units): copied, not unpacked */
 		const char *end = u->source + strcspn(u->source, "?#");
 		const char *slash = end;
@@ -370,10 +418,10 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 		if (bl > 4 && (!strncmp(end - 4, ".deb", 4) || !strncmp(end - 4, ".apk", 4)))
 			add_flag(uf, "--copy-as", ar_strndup(&p->arena, slash, bl));
 	}
-	struct emit_edge *e = edge(l, git ? "git_fetch" : "fetch", u->name);
+	struct emit_edge *e = edge(l, git ? "git_fetch" : "fetch");
 	emit_strv_add(&e->outputs, P(l, p, ref));
 	emit_edge_var(e, "fetchflags", buf_str(ff));
-	e = edge(l, git ? "git_unpack" : "unpack", u->name);
+	e = edge(l, git ? "git_unpack" : "unpack");
 	emit_strv_add(&e->outputs, P(l, p, stamp));
 	emit_strv_add(&e->inputs, P(l, p, ref));
 	for (size_t i = 0; i < u->patches.n; i++) {
@@ -402,8 +450,8 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 				sv_push(&l->dirs, P(l, p, rd));
 		}
 	}
-	add_flag(uf, "--dest", lower_cat(p, lp->dir, "/src", NULL));
-	emit_edge_var(e, "unpackflags", buf_str(uf));
+	if (uf->len)
+		emit_edge_var(e, "unpackflags", buf_str(uf));
 	return stamp;
 }
 
@@ -463,41 +511,18 @@ static struct emit_edge *index_edge(struct lower *l, struct yoe_project *p, cons
  * taken (an earlier machine, a unit named like an image alias) keeps its
  * first meaning: the default machine wins.  `all` and `world` are taken
  * from the start (lower_finish). */
-static void add_phony(struct lower *l, struct yoe_project *p, const char *name, const char *target)
+static struct emit_phony *add_phony(struct lower *l, struct yoe_project *p, const char *name,
+                                     const char *target)
 {
 	if (!strcmp(name, "all") || !strcmp(name, "world"))
-		return;
+		return NULL;
 	const char *full = *l->o->prefix ? lower_cat(p, l->o->prefix, name, NULL) : name;
 	if (sm_get(&l->phony, full))
-		return;
+		return NULL;
 	struct emit_phony *ph = emit_phony_new(l->g, full);
 	sm_put(&l->phony, ph->name, ph);
 	emit_strv_add(&ph->targets, target);
-}
-
-static void add_pkgflags(struct buf *b, struct yoe_project *p, struct yoe_dag *dag, size_t i,
-                         const struct lower_paths *lp)
-{
-	const struct yoe_unit *u = dag->nodes[i];
-	char num[24];
-	const char *rel = lower_num(num, (long long)u->release);
-	add_flag(b, "--destdir", lower_cat(p, lp->dir, "/destdir", NULL));
-	add_flag(b, "--name", u->name);
-	add_flag(b, "--version", *u->version ? u->version : "0");
-	add_flag(b, "--release", rel);
-	add_flag(b, "--arch", lp->repo_arch);
-	add_flag(b, "--description", u->description);
-	add_flag(b, "--license", u->license);
-	for (size_t k = 0; k < dag->nruntime[i]; k++)
-		add_flag(b, "--depend", dag->nodes[dag->runtime[i][k]]->name);
-	for (size_t k = 0; k < u->provides.n; k++)
-		add_flag(b, "--provides", u->provides.v[k]);
-	for (size_t k = 0; k < u->replaces.n; k++)
-		add_flag(b, "--replaces", u->replaces.v[k]);
-	for (size_t k = 0; k < u->services.n; k++)
-		add_flag(b, "--service", u->services.v[k]);
-	if (u->services.n)
-		add_flag(b, "--sysroot", lower_cat(p, lp->dir, "/sysroot", NULL));
+	return ph;
 }
 
 /* container_paths returns the paths of the container unit u builds in
@@ -514,6 +539,48 @@ static const struct yoe_unit *container_of(struct lower *l, struct yoe_project *
 	return cu;
 }
 
+/* unit_env is a build or image edge's $env: the unit's own key and the hash
+ * of the spec just written (spec_hash). */
+static const char *unit_env(struct yoe_project *p, const char *key)
+{
+	return lower_cat(p, "YOE_UNIT_KEY=", key, " YOE_UNIT_SPEC=", spec_hash(), NULL);
+}
+
+/* container_bit returns the bit of container node d in the reach masks (0
+ * when 64 containers already have one: that one is then always listed). */
+static uint64_t container_bit(struct lower *l, struct yoe_project *p, struct yoe_dag *dag, size_t d)
+{
+	const char *id = lower_cat(p, node_paths(l, p, dag, d)->dir, "/container.id", NULL);
+	uintptr_t n = (uintptr_t)sm_get(&l->ctr_bits, id);
+	if (!n && l->nctr < 64) {
+		n = (uintptr_t)++l->nctr;
+		sm_put(&l->ctr_bits, id, (void *)n);
+	}
+	return n ? (uint64_t)1 << (n - 1) : 0;
+}
+
+/* reach_of sets l->reach[i]: the containers whose edges node i's build edge
+ * runs after (its container deps, and whatever its build deps run after).
+ * It returns, in *via_deps, the part its build deps already guarantee.
+ * Every container edge waits for the signing key (pubkey), so a unit that
+ * reaches one needs no edge to the key of its own. */
+static void reach_of(struct lower *l, struct yoe_project *p, struct yoe_dag *dag, size_t i,
+                     uint64_t *via_deps)
+{
+	uint64_t deps = 0, direct = 0;
+	for (size_t k = 0; k < dag->nedges[i]; k++) {
+		size_t d = (size_t)dag->edges[i][k];
+		if (!strcmp(dag->nodes[d]->class, "container"))
+			direct |= container_bit(l, p, dag, d);
+		else
+			deps |= l->reach[d];
+	}
+	if (!strcmp(dag->nodes[i]->class, "container"))
+		direct |= container_bit(l, p, dag, i);
+	l->reach[i] = deps | direct;
+	*via_deps = deps;
+}
+
 /* lower_unit adds the edges of dag node i; returns its final output. */
 static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe_dag *dag,
                               size_t i)
@@ -523,6 +590,8 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	bool image = !strcmp(u->class, "image"), container = !strcmp(u->class, "container");
 	const char *final = image ? lp.image : container ? lower_cat(p, lp.dir, "/container.id", NULL)
 	                                                 : lp.apk;
+	uint64_t via_deps;
+	reach_of(l, p, dag, i, &via_deps);   /* also for an edge an earlier machine added */
 	int c = claim(l, final, u->name, lp.dir, dag->keys[i]);
 	if (c != 0)
 		return c > 0 ? final : NULL;
@@ -535,16 +604,19 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	const char *stamp = container ? lower_fetch_only(l, p, u, &lp) : lower_source(l, p, u, &lp);
 	if (container && *u->source && !stamp)
 		return NULL;
-	if (dag->nedges[i] + 1 > l->capdeps) {
-		l->capdeps = (dag->nedges[i] + 1) * 2;
+	size_t need = (dag->nedges[i] > dag->nruntime[i] ? dag->nedges[i] : dag->nruntime[i]) + 1;
+	if (need > l->capdeps) {
+		l->capdeps = need * 2;
 		free(l->deps);
+		free(l->rdeps);
 		l->deps = calloc(l->capdeps, sizeof *l->deps);
-		if (!l->deps)
+		l->rdeps = calloc(l->capdeps, sizeof *l->rdeps);
+		if (!l->deps || !l->rdeps)
 			return fail(l, "out of memory"), NULL;
 	}
 	struct spec_dep *deps = l->deps;
 	size_t nd = 0;
-	struct emit_edge *e = edge(l, container ? "container" : "build", u->name);
+	struct emit_edge *e = edge(l, container ? "container" : "build");
 	const char *json = lower_cat(p, lp.dir, "/build.json", NULL);
 	emit_strv_add(&e->outputs, P(l, p, container ? final : json));
 	if (stamp)
@@ -553,8 +625,15 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 		int d = dag->edges[i][k];
 		const struct lower_paths *dp = node_paths(l, p, dag, (size_t)d);
 		if (!strcmp(dag->nodes[d]->class, "container")) {
-			/* a build environment, not a sysroot ingredient */
-			emit_strv_add(&e->implicit, P(l, p, lower_cat(p, dp->dir, "/container.id", NULL)));
+			/* A build environment, not a sysroot ingredient.  Left out
+			 * when a build dep already runs after it: the build edge is
+			 * not restat, so a rebuilt container reruns that dep and,
+			 * through its build.json, this unit (ninja parses every
+			 * listed path on every run). */
+			uint64_t bit = container_bit(l, p, dag, (size_t)d);
+			if (!(bit & via_deps))
+				emit_strv_add(&e->implicit,
+				              P(l, p, lower_cat(p, dp->dir, "/container.id", NULL)));
 			continue;
 		}
 		deps[nd].name = dag->nodes[d]->name;
@@ -563,23 +642,24 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	}
 	const char *key = dag->own_keys[i];
 	const struct yoe_unit *cu = container ? NULL : container_of(l, p, u, dag->distro);
+	const char **rdeps = l->rdeps;
+	for (size_t k = 0; k < dag->nruntime[i]; k++)
+		rdeps[k] = dag->nodes[dag->runtime[i][k]]->name;
 	const char *spec = write_unit_spec(p, u, dag->distro, key, &lp, deps, nd, cu,
-	                                   cu ? &l->cup : NULL);
+	                                   cu ? &l->cup : NULL, rdeps, dag->nruntime[i]);
 	if (!spec)
 		return NULL;
 	write_key_text(p, dag, i, lp.dir, spec_changed());
-	emit_strv_add(&e->implicit, P(l, p, spec));
-	emit_edge_var(e, "key", key);
-	emit_edge_var(e, "dir", lp.dir);
-	if (container)
+	emit_edge_var(e, "env", unit_env(p, key));
+	if (container) {
+		emit_strv_add(&e->order, pubkey(l, p, dag->distro));
 		return final;
-	e = edge(l, "package", u->name);
+	}
+	e = edge(l, "package");
 	emit_strv_add(&e->outputs, P(l, p, lp.apk));
 	emit_strv_add(&e->inputs, P(l, p, json));
-	struct buf *b = flags(l, 0);
-	add_pkgflags(b, p, dag, i, &lp);
-	emit_edge_var(e, "pkgflags", buf_str(b));
-	emit_strv_add(&e->order, pubkey(l, p, dag->distro));
+	if (!l->reach[i])
+		emit_strv_add(&e->order, pubkey(l, p, dag->distro));
 	/* indexed by the default images that install it (lower_image), or by
 	 * lower_machine when the machine has no default image */
 	sv_push(&l->pkgs, P(l, p, lp.apk));
@@ -609,7 +689,7 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	struct strlist names = {0}, apks = {0};
 	if (yoe_closure(p, &u->artifacts, dag->distro, &names) != 0)
 		return fail_model(l, p, "closure failed");
-	struct emit_edge *e = edge(l, "image", u->name);
+	struct emit_edge *e = edge(l, "image");
 	bool is_default_image = !strcmp(u->name, p->def_image);
 	l->images += is_default_image;
 	emit_strv_add(&e->outputs, P(l, p, lp.image));
@@ -642,9 +722,7 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	free(indexes.v);
 	if (!spec)
 		return fail_model(l, p, "cannot write the image spec");
-	emit_strv_add(&e->implicit, P(l, p, spec));
-	emit_edge_var(e, "key", key);
-	emit_edge_var(e, "dir", lp.dir);
+	emit_edge_var(e, "env", unit_env(p, key));
 	return 0;
 }
 
@@ -670,10 +748,12 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
 	for (size_t d = 0; d < ndags; d++) {
 		struct yoe_dag *dag = &dags[d];
 		free(l->paths);
+		free(l->reach);
 		l->paths = calloc(dag->n + 1, sizeof *l->paths);
+		l->reach = calloc(dag->n + 1, sizeof *l->reach);
 		l->npaths = dag->n;
 		l->cu = NULL;
-		if (!l->paths)
+		if (!l->paths || !l->reach)
 			return fail(l, "out of memory");
 		for (size_t i = 0; i < dag->n; i++) {
 			const char *final = lower_unit(l, p, dag, i);
@@ -683,8 +763,9 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
 			if (!strcmp(u->class, "image") && lower_image(l, p, dag, i) != 0)
 				return -1;
 			const char *out = P(l, p, final);
-			if (is_default && d == 0)
-				add_phony(l, p, u->name, out);
+			struct emit_phony *ph = is_default && d == 0 ? add_phony(l, p, u->name, out) : NULL;
+			if (ph)
+				sm_put(&l->alias_of, out, ph);
 			if (!strcmp(u->class, "image")) {
 				add_phony(l, p, lower_cat(p, u->name, "-", p->machine, NULL), out);
 				if (!strcmp(u->name, p->def_image))
@@ -734,14 +815,22 @@ static struct emit_phony *named_phony(struct lower *l, const char *name, const s
 	return ph;
 }
 
-int lower_finish(struct lower *l)
+/* world_phony adds `world` over every unit, each named by its own alias
+ * where it has one (a short name costs ninja less than the package path). */
+static void world_phony(struct lower *l)
 {
-	link_noarch(l);
-	struct emit_phony *all = named_phony(l, "all", &l->defaults);
+	for (size_t i = 0; i < l->world.n; i++) {
+		struct emit_phony *ph = sm_get(&l->alias_of, l->world.v[i]);
+		if (ph && sm_get(&l->phony, ph->name) == ph)
+			l->world.v[i] = ph->name;
+	}
 	sv_sort(&l->world);
 	named_phony(l, "world", &l->world);
-	if (l->o->subninja)
-		return 0;
+}
+
+/* regen_edge adds the regeneration edge over every input of gen. */
+static void regen_edge(struct lower *l)
+{
 	/* The regeneration edge reads every input of gen.  They are listed on
 	 * the edge and declared as sources (`build F: phony`) rather than in a
 	 * depfile: ninja 1.11 dedups depfile entries in quadratic time (40 ms
@@ -790,11 +879,23 @@ int lower_finish(struct lower *l)
 		/* a unit named like a top-level input ("units") loses its alias:
 		 * regenerating must never build a unit first */
 		struct emit_phony *ph = sm_get(&l->phony, all_in.v[i]);
-		if (ph)
+		if (ph) {
 			emit_phony_drop(l->g, ph);
+			sm_put(&l->phony, all_in.v[i], NULL);
+		}
 	}
 	free(all_in.v);
-	emit_default(l->g, all->name);
+}
+
+int lower_finish(struct lower *l)
+{
+	link_noarch(l);
+	struct emit_phony *all = named_phony(l, "all", &l->defaults);
+	if (!l->o->subninja)
+		regen_edge(l);
+	world_phony(l);
+	if (!l->o->subninja)
+		emit_default(l->g, all->name);
 	return 0;
 }
 
@@ -812,12 +913,16 @@ void lower_free(struct lower *l)
 	free(l->pkg_dirs.v);
 	free(l->pkg_distros.v);
 	sm_free(&l->phony);
+	sm_free(&l->alias_of);
 	free(l->world.v);
 	free(l->defaults.v);
 	free(l->inputs.v);
 	free(l->dirs.v);
 	free(l->paths);
+	free(l->reach);
+	sm_free(&l->ctr_bits);
 	free(l->deps);
+	free(l->rdeps);
 	buf_free(&l->flags[0]);
 	buf_free(&l->flags[1]);
 	free(l->err);

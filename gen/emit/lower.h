@@ -17,6 +17,7 @@
 #include "yoe/model.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct lower_opts {
 	const char *helpers;     /* absolute directory of the helper programs */
@@ -35,7 +36,8 @@ struct lower {
 	struct emit_graph *g;
 	const struct lower_opts *o;
 	struct strmap outs;       /* final output path → struct lower_claim* */
-	struct strmap phony;      /* phony name → struct emit_phony* */
+	struct strmap phony;      /* phony name → struct emit_phony* (NULL: dropped) */
+	struct strmap alias_of;   /* a unit's final output → its name's phony */
 	struct strmap index;      /* repo arch dir → struct emit_edge* (index edge) */
 	struct strmap indexed;    /* package path → itself, once on an index edge */
 	struct strlist pkgs, pkg_dirs, pkg_distros; /* this machine's packages and
@@ -48,7 +50,12 @@ struct lower {
 	int units, machines;      /* counters for gen's summary line */
 	struct lower_paths *paths;/* per node of the DAG being lowered (lazy) */
 	size_t npaths;            /* entries in paths */
-	struct spec_dep *deps;    /* scratch: one unit's build deps */
+	uint64_t *reach;          /* per node: bits of the containers its build
+	                             edge runs after (reach_of in lower.c) */
+	struct strmap ctr_bits;   /* container.id path → its bit number + 1 */
+	int nctr;                 /* bits handed out (at most 64) */
+	struct spec_dep *deps;    /* scratch: one unit's build deps ... */
+	const char **rdeps;       /* ... and its runtime deps' names */
 	size_t capdeps;
 	struct buf flags[2];      /* scratch: one edge's flag strings */
 	const struct yoe_unit *cu;/* the last container unit looked up ... */

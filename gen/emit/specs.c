@@ -10,6 +10,8 @@
 #include "lib/atomicfile.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <xxhash.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,14 +152,21 @@ static void put_extra(struct buf *b, const struct yoe_jval *v)
  * from anywhere) and returns that relative path. */
 /* Set by commit_spec: whether the last spec written changed on disk. */
 static bool last_changed;
+/* ... and the XXH3-64 of its bytes, in hex. */
+static char last_hash[17];
 
 bool spec_changed(void) { return last_changed; }
+const char *spec_hash(void) { return last_hash; }
 
 static const char *commit_spec(struct yoe_project *p, const char *path, struct buf *b)
 {
 	const char *abs = ar_join(&p->arena, p->root, path);
 	/* No fsync (speccache_write): 4,000 specs would cost seconds, and gen
 	 * rewrites a lost one. */
+	static const char hex[] = "0123456789abcdef";
+	uint64_t h = XXH3_64bits(b->data ? b->data : "", b->len);
+	for (int k = 15; k >= 0; k--, h >>= 4)
+		last_hash[k] = hex[h & 15];
 	int r = speccache_write(abs, b->data ? b->data : "", b->len);
 	buf_free(b);
 	last_changed = r != 0;
@@ -209,9 +218,39 @@ static void put_container(struct buf *b, struct yoe_project *p, const struct yoe
 	kv(b, "image", container_image(p, u));
 }
 
+/* put_package writes [package]: apk-sign pack's options for the unit's
+ * package (its long option names as keys, list options repeated), so the
+ * package edge names only the spec instead of carrying them all. */
+static void put_package(struct buf *b, struct yoe_project *p, const struct yoe_unit *u,
+                        const struct lower_paths *lp, const char *const *rdeps, size_t nrdeps)
+{
+	char num[24];
+	buf_adds(b, "[package]\n");
+	kv(b, "destdir", ar_join(&p->arena, lp->dir, "destdir"));
+	kv(b, "name", u->name);
+	kv(b, "version", *u->version ? u->version : "0");
+	kv(b, "release", lower_num(num, (long long)u->release));
+	kv(b, "arch", lp->repo_arch);
+	if (*u->description)
+		kv(b, "description", u->description);
+	if (*u->license)
+		kv(b, "license", u->license);
+	for (size_t k = 0; k < nrdeps; k++)
+		kv(b, "depend", rdeps[k]);
+	for (size_t k = 0; k < u->provides.n; k++)
+		kv(b, "provides", u->provides.v[k]);
+	for (size_t k = 0; k < u->replaces.n; k++)
+		kv(b, "replaces", u->replaces.v[k]);
+	for (size_t k = 0; k < u->services.n; k++)
+		kv(b, "service", u->services.v[k]);
+	if (u->services.n)
+		kv(b, "sysroot", ar_join(&p->arena, lp->dir, "sysroot"));
+}
+
 const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
                             const char *key, const struct lower_paths *lp, const struct spec_dep *deps,
-                            size_t ndeps, const struct yoe_unit *cu, const struct lower_paths *cp)
+                            size_t ndeps, const struct yoe_unit *cu, const struct lower_paths *cp,
+                            const char *const *rdeps, size_t nrdeps)
 {
 	struct buf b = {0};
 	buf_adds(&b, "# container-step spec written by `yoe gen` (docs/step.md); do not edit.\n[unit]\n");
@@ -302,6 +341,7 @@ const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, con
 			}
 		}
 	}
+	put_package(&b, p, u, lp, rdeps, nrdeps);
 	return commit_spec(p, ar_join(&p->arena, lp->dir, "unit.ini"), &b);
 }
 

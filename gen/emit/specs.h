@@ -50,13 +50,18 @@ struct spec_dep {
  * dependency's new key does not rewrite the spec.  cu/cp: the container unit
  * the unit builds in and its paths (NULL for the host or an external
  * image); a container unit itself gets a [container] section instead of
- * tasks.  Returns the spec path, or NULL with p->err set. */
+ * tasks.  rdeps: the package's resolved runtime deps, for the [package]
+ * section apk-sign pack --spec reads.  Returns the spec path, or NULL with
+ * p->err set. */
 const char *write_unit_spec(struct yoe_project *p, const struct yoe_unit *u, const char *distro,
                             const char *key, const struct lower_paths *lp, const struct spec_dep *deps,
-                            size_t ndeps, const struct yoe_unit *cu, const struct lower_paths *cp);
-
+                            size_t ndeps, const struct yoe_unit *cu, const struct lower_paths *cp,
+                            const char *const *rdeps, size_t nrdeps);
 /* spec_changed: did the last write_*_spec call change the file on disk? */
 bool spec_changed(void);
+/* spec_hash: the last spec's content hash (16 hex digits), which build and
+ * image commands carry instead of listing the spec as an input. */
+const char *spec_hash(void);
 
 /* write_image_spec writes dir/image.ini for image-assemble.  apks are the
  * closure's package paths in install order. */

@@ -3,10 +3,11 @@
 # (image-assemble) link it with:
 #     $(APKLIB) $(RTLIB) $(call pkg_libs,$(APK_LIBS))
 # and depend on $(APKLIB).  main.c is the only file not in the library, so
-# tests link everything else.
+# tests link everything else.  inih is for packspec.c (pack --spec reads a
+# unit.ini through runtime/lib/specini.c).
 APK_SRCS := $(wildcard runtime/apk/*.c)
 APK_LIB_SRCS := $(filter-out runtime/apk/main.c,$(APK_SRCS))
-APK_LIBS := openssl libarchive zlib libdeflate
+APK_LIBS := openssl libarchive zlib libdeflate inih
 APKLIB := $(OUT)/obj/libapk.a
 $(APKLIB): $(call objs,$(APK_LIB_SRCS))
 	@mkdir -p $(dir $@)

@@ -1,9 +1,11 @@
 /* runtime/apk/main.c — `apk-sign`: the command line of the package and index
  * edges (pack, index, verify, resign) and of key management (keygen,
  * keyinfo).  Argument parsing and messages only; the work is in libapk
- * (pack.c, index.c, resign.c, read.c, keys.c).  Interface: docs/apk.md. */
+ * (pack.c, index.c, resign.c, read.c, keys.c; packspec.c reads pack's
+ * options from a unit.ini).  Interface: docs/apk.md. */
 #include "apk/index.h"
 #include "apk/pack.h"
+#include "apk/packspec.h"
 #include "lib/log.h"
 
 #include <errno.h>
@@ -33,7 +35,11 @@ static const char usage_text[] =
 static const char pack_usage[] =
 	"usage: apk-sign pack --destdir DIR --name NAME --version VER --arch ARCH\n"
 	"                     (--key KEY | --unsigned) -o OUT.apk [options]\n"
+	"       apk-sign pack --spec UNIT.INI (--key KEY | --unsigned) -o OUT.apk [options]\n"
 	"\n"
+	"  --spec FILE         read the options below from FILE's [package] section\n"
+	"                      (keys: their names without --, lists repeat the key);\n"
+	"                      options given here override its values, add to its lists\n"
 	"  --destdir DIR       tree to pack (the unit's destdir/)\n"
 	"  --name NAME         package name\n"
 	"  --version VER       version without the release suffix\n"
@@ -89,7 +95,7 @@ static const char keygen_usage[] =
 enum {
 	O_DESTDIR = 256, O_NAME, O_VERSION, O_RELEASE, O_ARCH, O_DESC, O_LICENSE, O_ORIGIN,
 	O_COMMIT, O_DEPEND, O_PROVIDES, O_REPLACES, O_SERVICE, O_SYSROOT, O_KEY, O_KEYNAME,
-	O_UNSIGNED, O_EPOCH, O_LEVEL,
+	O_UNSIGNED, O_EPOCH, O_LEVEL, O_SPEC,
 };
 
 static const struct option long_opts[] = {
@@ -99,7 +105,7 @@ static const struct option long_opts[] = {
 	{"depend", 1, 0, O_DEPEND}, {"provides", 1, 0, O_PROVIDES}, {"replaces", 1, 0, O_REPLACES},
 	{"service", 1, 0, O_SERVICE}, {"sysroot", 1, 0, O_SYSROOT}, {"key", 1, 0, O_KEY},
 	{"keyname", 1, 0, O_KEYNAME}, {"unsigned", 0, 0, O_UNSIGNED}, {"epoch", 1, 0, O_EPOCH},
-	{"level", 1, 0, O_LEVEL}, {"output", 1, 0, 'o'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0},
+	{"level", 1, 0, O_LEVEL}, {"spec", 1, 0, O_SPEC}, {"output", 1, 0, 'o'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0},
 };
 
 /* args holds every option any command takes; each command checks its own. */
@@ -109,6 +115,8 @@ struct args {
 	const char *keyname;
 	int unsigned_ok;
 	const char *epoch_text;
+	const char *spec_path;  /* pack --spec */
+	struct pack_spec spec;  /* what it said; a.pack points into it */
 };
 
 static int usage_err(const char *cmd, const char *msg, const char *arg)
@@ -166,6 +174,7 @@ static int parse(const char *cmd, const char *help, int argc, char **argv, struc
 		case O_KEYNAME: a->keyname = optarg; break;
 		case O_UNSIGNED: a->unsigned_ok = 1; break;
 		case O_EPOCH: a->epoch_text = optarg; break;
+		case O_SPEC: a->spec_path = optarg; break;
 		case O_LEVEL:
 			p->level = atoi(optarg);
 			if (p->level < 1 || p->level > 9)
@@ -182,6 +191,8 @@ static int parse(const char *cmd, const char *help, int argc, char **argv, struc
 		log_error("out of memory");
 		return -1;
 	}
+	if (a->spec_path && strcmp(cmd, "pack"))
+		return usage_err(cmd, "--spec is an option of pack only", NULL), -1;
 	if (parse_epoch(cmd, a->epoch_text, &a->pack.epoch) != 0)
 		return -1;
 	return optind;
@@ -194,6 +205,7 @@ static void args_free(struct args *a)
 	strlist_free(&a->pack.replaces);
 	strlist_free(&a->pack.services);
 	strlist_free(&a->keys);
+	pack_spec_free(&a->spec);
 }
 
 /* load_signer opens the one --key, or accepts --unsigned. */
@@ -230,6 +242,18 @@ static int cmd_pack(int argc, char **argv)
 	if (first < argc) {
 		rc = usage_err("pack", "unexpected argument", argv[first]);
 		goto out;
+	}
+	if (a.spec_path) {
+		rc = 1;
+		if (pack_spec_load(a.spec_path, &a.spec, &err) != 0) {
+			/* the message is `FILE:LINE: error: …` already */
+			fprintf(stderr, "%s: %s\n", log_progname(), err.msg);
+			goto out;
+		}
+		if (pack_spec_merge(&a.pack, &a.spec) != 0) {
+			log_error("out of memory");
+			goto out;
+		}
 	}
 	if (load_signer("pack", &a, &s, &have) != 0) {
 		rc = a.keys.n == 1 ? 1 : 2;

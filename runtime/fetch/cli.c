@@ -24,11 +24,13 @@ static const char usage[] =
 "  git-fetch --url U [--tag T | --branch B] [--commit C] --cache DIR [--update]\n"
 "        [--attempts N (3)] [--retry-delay MS]  (also for module-sync)\n"
 "        Keep a bare mirror in DIR/sources/git/; prints '<commit> <mirror>'.\n"
-"  unpack (--archive PATH [--sha256 H] | --git-mirror DIR --commit C) --dest SRC\n"
+"  unpack (--archive PATH [--sha256 H] | --git-mirror DIR --commit C) [--dest SRC]\n"
 "        [--patch P]... [--strip auto|0] [--max-entry-size N] [--max-total-size N]\n"
 "        [--max-entries N] [--copy-as NAME]\n"
 "        Replace SRC with the unpacked tree as a git repo (tag 'upstream') plus one\n"
 "        commit per patch; prints the final commit.  Unsafe entries are refused.\n"
+"        SRC defaults to src/ beside --out; H to the name of a cache entry\n"
+"        (.../sha256/H), which fetch verified.\n"
 "        --copy-as NAME puts the file itself in SRC as NAME (.apk/.deb sources).\n"
 "  module-sync --url U [--ref R] [--commit C] --dest DIR\n"
 "        Clone/fetch a module and check out its pinned or resolved commit; prints\n"
@@ -320,10 +322,54 @@ static int cmd_git_fetch(struct args *a, struct ferr *e)
 	return r;
 }
 
+/* cache_entry_hash returns the hex name of a content-addressed cache entry
+ * (.../sha256/<64 hex>), or NULL when path is not one. */
+static const char *cache_entry_hash(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	if (!base || !sha256_hex_valid(base + 1))
+		return NULL;
+	size_t dl = (size_t)(base - path);
+	if (dl < 6 || strncmp(base - 6, "sha256", 6) || (dl > 6 && base[-7] != '/'))
+		return NULL;
+	return base + 1;
+}
+
+/* default_dest is src/ beside --out (the unpack edge's stamp), malloc'd. */
+static char *default_dest(const char *out)
+{
+	const char *slash = strrchr(out, '/');
+	char *d = NULL;
+	if (asprintf(&d, "%.*ssrc", slash ? (int)(slash - out + 1) : 0, out) < 0)
+		return NULL;
+	return d;
+}
+
+static int unpack_to(struct args *a, const char *dest, struct ferr *e);
+
 static int cmd_unpack(struct args *a, struct ferr *e)
 {
-	if (need(a->dest, "--dest", "unpack"))
+	char *dest = NULL;
+	if (!a->dest && a->out) {
+		dest = default_dest(a->out);
+		if (!dest) {
+			log_error("out of memory");
+			return 1;
+		}
+	}
+	if (!a->dest && !dest) {
+		log_error("unpack needs --dest SRC (or --out FILE: SRC is then src/ beside it)");
 		return 2;
+	}
+	if (a->archive && !a->sha256)
+		a->sha256 = cache_entry_hash(a->archive);
+	int r = unpack_to(a, dest ? dest : a->dest, e);
+	free(dest);
+	return r;
+}
+
+static int unpack_to(struct args *a, const char *dest, struct ferr *e)
+{
 	if (!a->archive == !a->git_mirror) {
 		log_error("unpack needs exactly one of --archive and --git-mirror (see "
 		          "'fetch-and-verify --help')");
@@ -343,7 +389,7 @@ static int cmd_unpack(struct args *a, struct ferr *e)
 	o.sha256 = a->sha256;
 	o.git_mirror = a->git_mirror;
 	o.commit = a->commit;
-	o.dest = a->dest;
+	o.dest = dest;
 	o.patches = a->patches;
 	o.npatches = a->npatches;
 	if (a->strip && strcmp(a->strip, "auto") && strcmp(a->strip, "0")) {

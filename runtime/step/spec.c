@@ -1,15 +1,14 @@
-/* runtime/step/spec.c — reads unit.ini (spec.h) with inih.
+/* runtime/step/spec.c — reads unit.ini (spec.h) into struct unit_spec.
  *
- * inih hands us one key = value at a time.  Three things make the format
- * safe for arbitrary shell text: values are unescaped here (so `;`, `#`,
- * newlines and edge spaces survive inih's comment and whitespace rules),
- * `key+ = ...` continues the previous value, and our reader refuses lines
- * that do not fit inih's fixed buffer instead of letting inih silently split
- * them into two lines. */
+ * The INI dialect — value escapes, `key+ = ...` continuation lines, the
+ * refusal of over-long lines and of a raw ` ;` — is runtime/lib/specini.c,
+ * shared with apk-sign (which reads the [package] section, ignored here).
+ * This file knows the sections and keys container-step reads and checks. */
 #include "step/spec.h"
 #include "lib/fsutil.h"
+#include "lib/specini.h"
 
-#include <ini.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,113 +16,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Reader state: inih calls read_line before the handler of each line, so
- * `line` is the number of the line being handled. */
-struct reader {
-	FILE *fp;
-	int line;
-	int long_line;  /* first line that overflowed inih's buffer, or 0 */
-	int semicolon;  /* first line with a raw ` ;` (an inih inline comment) */
-	int maxlen;     /* longest line inih can take, newline included */
-};
-
 struct ctx {
 	struct unit_spec *u;
-	struct reader rd;
 	struct errbuf *e;
 	int failed;
-	char section[128];  /* section of the previous key, for `key+` */
-	char prev[64];      /* previous key name, for `key+` */
-	char **last;        /* the value `key+` appends to */
+	int line;  /* line of the key being handled */
 };
-
-static char *read_line(char *str, int num, void *stream)
-{
-	struct reader *rd = stream;
-	if (!fgets(str, num, rd->fp))
-		return NULL;
-	rd->line++;
-	rd->maxlen = num - 1;
-	size_t n = strlen(str);
-	const char *t = str + strspn(str, " \t");
-	if (!rd->semicolon && *t != ';' && *t != '#' && (strstr(t, " ;") || strstr(t, "\t;")))
-		rd->semicolon = rd->line;
-	if (n && str[n - 1] != '\n' && !feof(rd->fp)) {
-		if (!rd->long_line)
-			rd->long_line = rd->line;
-		int c; /* drop the rest; the whole file is refused anyway */
-		while ((c = fgetc(rd->fp)) != EOF && c != '\n')
-			;
-	}
-	return str;
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
 
 char *spec_unescape(const char *in, struct errbuf *e)
 {
-	char *out = xrealloc(NULL, strlen(in) + 1), *o = out;
-	const char *p;
-	for (p = in; *p; p++) {
-		if (*p != '\\') {
-			*o++ = *p;
-			continue;
-		}
-		switch (*++p) {
-		case 'n': *o++ = '\n'; break;
-		case 't': *o++ = '\t'; break;
-		case 'r': *o++ = '\r'; break;
-		case 's': *o++ = ' '; break;
-		case '\\': case ';': case '#': *o++ = *p; break;
-		case 'x': {
-			int h = hexval(p[1]), l = h < 0 ? -1 : hexval(p[2]);
-			if (l < 0 || (h == 0 && l == 0))
-				goto bad;
-			*o++ = (char)(h * 16 + l);
-			p += 2;
-			break;
-		}
-		default:
-			goto bad;
-		}
-	}
-	*o = '\0';
-	return out;
-bad:
-	free(out);
-	errf(e, "bad escape '\\%.1s' (use \\n \\t \\r \\s \\\\ \\; \\# or \\xHH, not \\x00)", *p ? p : "");
-	return NULL;
+	char msg[sizeof e->msg];
+	char *r = specini_unescape(in, msg, sizeof msg);
+	if (!r)
+		errf(e, "%s", msg);
+	return r;
 }
 
 char *spec_escape(const char *in)
 {
-	size_t n = strlen(in);
-	char *out = xrealloc(NULL, n * 4 + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)in[i];
-		if (c == '\\' || c == ';' || c == '#') {
-			*o++ = '\\';
-			*o++ = (char)c;
-		} else if (c == '\n') {
-			o += sprintf(o, "\\n");
-		} else if (c == '\t') {
-			o += sprintf(o, "\\t");
-		} else if (c == ' ' && (i == 0 || i == n - 1)) {
-			o += sprintf(o, "\\s");
-		} else if (c < 0x20 || c == 0x7f) {
-			o += sprintf(o, "\\x%02x", c);
-		} else {
-			*o++ = (char)c;
-		}
+	char *r = specini_escape(in);
+	if (!r) {  /* as xrealloc does */
+		fputs("container-step: error: out of memory\n", stderr);
+		abort();
 	}
-	*o = '\0';
-	return out;
+	return r;
 }
 
 /* fail records the first error with its location and stops the handler. */
@@ -133,7 +49,7 @@ static int fail(struct ctx *c, const char *fmt, const char *a, const char *b)
 		char msg[1024];
 		if (snprintf(msg, sizeof msg, fmt, a, b ? b : "") >= (int)sizeof msg)
 			strcpy(msg + sizeof msg - 4, "...");
-		errf(c->e, "%s:%d: error: %s", c->u->path, c->rd.line, msg);
+		errf(c->e, "%s:%d: error: %s", c->u->path, c->line, msg);
 	}
 	c->failed = 1;
 	return 0;
@@ -198,7 +114,7 @@ static int install_fields(struct ctx *c, struct step *s, const char *raw)
 	return 1;
 }
 
-static int task_key(struct ctx *c, struct task *t, const char *name, char *val, const char *raw)
+static int task_key(struct ctx *c, struct task *t, const char *name, const char *val, const char *raw)
 {
 	if (!strcmp(name, "network")) {
 		if (parse_bool(val, &t->network))
@@ -211,18 +127,15 @@ static int task_key(struct ctx *c, struct task *t, const char *name, char *val, 
 	if (slot) {
 		free(*slot);
 		*slot = xstrdup(val);
-		c->last = slot;
 		return 1;
 	}
 	if (!strcmp(name, "step")) {
-		struct step *s = new_step(t, STEP_SHELL, c->rd.line);
+		struct step *s = new_step(t, STEP_SHELL, c->line);
 		s->text = xstrdup(val);
-		c->last = &s->text;
 		return 1;
 	}
 	if (!strcmp(name, "install") || !strcmp(name, "template")) {
-		struct step *s = new_step(t, name[0] == 'i' ? STEP_INSTALL : STEP_TEMPLATE, c->rd.line);
-		c->last = NULL;
+		struct step *s = new_step(t, name[0] == 'i' ? STEP_INSTALL : STEP_TEMPLATE, c->line);
 		return install_fields(c, s, raw);
 	}
 	return fail(c, "unknown key '%s' in [%s] (known: network, container, container_rootfs, container_image, step, install, template)", name, t->name);
@@ -236,9 +149,8 @@ static int container_key(struct ctx *c, const char *name, const char *val)
 		if (!k->setup.name)
 			k->setup.name = xstrdup("setup");
 		k->setup.network = 1;  /* installing packages needs it */
-		struct step *s = new_step(&k->setup, STEP_SHELL, c->rd.line);
+		struct step *s = new_step(&k->setup, STEP_SHELL, c->line);
 		s->text = xstrdup(val);
-		c->last = &s->text;
 		return 1;
 	}
 	char **slot = !strcmp(name, "rootfs_tarball") ? &k->rootfs_tarball
@@ -249,7 +161,6 @@ static int container_key(struct ctx *c, const char *name, const char *val)
 		return fail(c, "unknown key '%s' in [container] (known: rootfs_tarball, dockerfile, context, image, setup)%s", name, NULL);
 	free(*slot);
 	*slot = xstrdup(val);
-	c->last = slot;
 	return 1;
 }
 
@@ -282,35 +193,13 @@ static struct task *task_for(struct ctx *c, const char *section)
 	return t;
 }
 
-static int handle(void *user, const char *section, const char *name, const char *raw)
+/* handle takes one key of the spec (a specini_fn). */
+static int handle(void *user, const struct specini_entry *en)
 {
 	struct ctx *c = user;
-	if (c->failed)
-		return 0;
-	size_t nl = strlen(name);
-	struct errbuf ue = {{0}};
-	char *val = spec_unescape(raw, &ue);
-	if (!val)
-		return fail(c, "%s: %s", name, ue.msg);
+	const char *section = en->section, *name = en->key, *val = en->value;
+	c->line = en->line;
 	int r = 1;
-	if (nl && name[nl - 1] == '+') {
-		/* continuation: only directly after the key it continues */
-		if (!c->last || strcmp(c->section, section) || strlen(c->prev) != nl - 1 || strncmp(c->prev, name, nl - 1)) {
-			char base[64];
-			snprintf(base, sizeof base, "%.*s", (int)(nl - 1 < 63 ? nl - 1 : 63), name);
-			r = fail(c, "'%s' must directly follow a '%s' line", name, base);
-		}
-		else {
-			char *joined = xasprintf("%s%s", *c->last, val);
-			free(*c->last);
-			*c->last = joined;
-		}
-		free(val);
-		return r;
-	}
-	snprintf(c->section, sizeof c->section, "%s", section);
-	snprintf(c->prev, sizeof c->prev, "%s", name);
-	c->last = NULL;
 	struct unit_spec *u = c->u;
 	struct kvlist *l = !strcmp(section, "env") ? &u->env : !strcmp(section, "vars") ? &u->vars
 		: !strcmp(section, "deps") ? &u->deps : !strcmp(section, "cache") ? &u->cache : NULL;
@@ -318,7 +207,7 @@ static int handle(void *user, const char *section, const char *name, const char 
 		if (kv_get(l, name) && l != &u->env && l != &u->vars)
 			r = fail(c, "'%s' appears twice in [%s]", name, section);
 		else
-			c->last = &kv_set(l, name, val)->val;
+			kv_set(l, name, val);
 	} else if (!strcmp(section, "unit")) {
 		size_t i;
 		for (i = 0; i < sizeof unit_fields / sizeof *unit_fields; i++)
@@ -330,18 +219,16 @@ static int handle(void *user, const char *section, const char *name, const char 
 			char **slot = (char **)((char *)u + unit_fields[i].off);
 			free(*slot);
 			*slot = xstrdup(val);
-			c->last = slot;
 		}
 	} else if (!strcmp(section, "container")) {
 		r = container_key(c, name, val);
 	} else if (!strncmp(section, "task ", 5)) {
 		struct task *t = task_for(c, section);
-		r = t ? task_key(c, t, name, val, raw) : 0;
-	} else {
-		r = fail(c, "unknown section [%s] (known: unit, env, vars, deps, cache, container, task NAME)%s", section, NULL);
+		r = t ? task_key(c, t, name, val, en->raw) : 0;
+	} else if (strcmp(section, "package")) {  /* [package] is apk-sign's */
+		r = fail(c, "unknown section [%s] (known: unit, env, vars, deps, cache, container, task NAME, package)%s", section, NULL);
 	}
-	free(val);
-	return r;
+	return r ? 0 : -1;
 }
 
 /* has_dotdot: some path component is "..". */
@@ -377,19 +264,11 @@ int spec_load(const char *path, struct unit_spec *u, struct errbuf *e)
 	memset(u, 0, sizeof *u);
 	u->path = xstrdup(path);
 	struct ctx c = {.u = u, .e = e};
-	c.rd.fp = fopen(path, "r");
-	if (!c.rd.fp)
-		return errf(e, "%s: cannot open unit spec: %m (run `yoe gen` to write it)", path);
-	int r = ini_parse_stream(read_line, &c.rd, handle, &c);
-	fclose(c.rd.fp);
-	if (c.rd.long_line && !c.failed)
-		return errf(e, "%s:%d: error: line longer than %d bytes; split the value with `key+ = rest` lines", path, c.rd.long_line, c.rd.maxlen - 1);
-	if (c.failed)
-		return -1;
-	if (c.rd.semicolon)
-		return errf(e, "%s:%d: error: unescaped ';' after a space would be cut off as an inline comment; write it as \\;", path, c.rd.semicolon);
+	int r = specini_parse(path, handle, &c, e ? e->msg : NULL, e ? sizeof e->msg : 0);
+	if (r == SPECINI_EOPEN)
+		return errf(e, "%s: cannot open unit spec: %s (run `yoe gen` to write it)", path, strerror(errno));
 	if (r != 0)
-		return errf(e, "%s:%d: error: not an INI line (want `key = value` or `[section]`)", path, r);
+		return -1;
 	if (!u->name || !u->arch)
 		return errf(e, "%s: error: [unit] needs at least name and arch", path);
 	char cwd[4096];

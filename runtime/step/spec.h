@@ -1,12 +1,14 @@
 /* runtime/step/spec.h — the unit spec `yoe gen` writes for container-step
- * (build/<distro>/<unit>.<scope>/unit.ini), parsed with inih.
+ * (build/<distro>/<unit>.<scope>/unit.ini), read with lib/specini.h.
  *
  * The format is documented in docs/step.md.  In short: sections [unit],
  * [env], [vars], [deps], [cache] and one [task NAME] per task in build
- * order (or [container] for a container unit); values use backslash escapes (\n \t \\ \; \# \s \xHH) so any
- * shell text fits on one line, and `key+ = more` continues the previous
- * value for lines longer than inih's 200-byte buffer.  Nothing in the spec
- * names the sandbox runtime: that is a machine-local choice (runtime.h).
+ * order (or [container] for a container unit), plus [package], which is
+ * apk-sign's and skipped here; values use backslash escapes (\n \t \\ \;
+ * \# \s \xHH) so any shell text fits on one line, and `key+ = more`
+ * continues the previous value for lines longer than inih's 200-byte
+ * buffer.  Nothing in the spec names the sandbox runtime: that is a
+ * machine-local choice (runtime.h).
  */
 #ifndef YOE_STEP_SPEC_H
 #define YOE_STEP_SPEC_H
@@ -88,9 +90,11 @@ int spec_load(const char *path, struct unit_spec *u, struct errbuf *e);
 void spec_free(struct unit_spec *u);
 
 /* spec_unescape decodes the value escapes into a malloc'd string; returns
- * NULL with a message in e on a bad escape. */
+ * NULL with a message in e on a bad escape (specini_unescape with an
+ * errbuf). */
 char *spec_unescape(const char *in, struct errbuf *e);
-/* spec_escape is the inverse, for tools and tests that write specs. */
+/* spec_escape is the inverse, for tools and tests that write specs
+ * (specini_escape; aborts when out of memory, as xrealloc does). */
 char *spec_escape(const char *in);
 
 #endif

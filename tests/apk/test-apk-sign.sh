@@ -2,7 +2,8 @@
 # tests/apk/test-apk-sign.sh — apk-sign end to end, checked with independent
 # tools: Python zlib/tarfile/hashlib (tests/apk/apkcheck.py), `openssl dgst`,
 # `sha256sum`, `readelf -d`; golden .PKGINFO/APKINDEX texts; reproducibility;
-# tampering; key permissions; index restat; passthrough re-sign; yoe key.
+# tampering; key permissions; index restat; passthrough re-sign; pack --spec
+# (a unit.ini [package]) = the same flags; yoe key.
 . "${YOE_TOP:-$(dirname "$0")/../..}/tests/lib/testlib.sh"
 set -u
 A=$YOE_BIN/apk-sign
@@ -240,6 +241,116 @@ check_eq "unknown option exits 2" $rc 2
 for c in pack index verify resign keygen keyinfo; do
   check "$c --help" sh -c "'$A' $c --help | grep -q usage"
 done
+
+# --- pack --spec: the options from a unit.ini [package] section ---
+# written as yoe gen writes it (docs/step.md): every value escaped, a long
+# one split over `key+` lines; the other sections belong to container-step.
+sdir=$(printf 'spec tree;#\nx')   # a destdir named with a space, ; # and a newline
+mktree "$sdir" fwd
+mkdir -p sp-sysroot/etc/init.d && printf '#!/sbin/openrc-run\n' > sp-sysroot/etc/init.d/other
+part=$(printf 'lorem-ipsum-%02d,' $(seq 1 9))   # 135 bytes; three do not fit a line
+desc="  says hello; to #all, then $part$part$part "
+mkdir -p build/u
+{
+  cat <<'EOF'
+# container-step spec written by `yoe gen` (docs/step.md); do not edit.
+[unit]
+name = hello
+arch = arm64
+[deps]
+libfoo = build/libfoo/stage
+[task build]
+step = make \; make install
+[package]
+destdir = spec tree\;\#\nx
+name = hello
+version = 1.2
+release = 3
+arch = arm64
+EOF
+  printf 'description = \\s\\ssays hello\\; to \\#all, then %s\n' "$part"
+  printf 'description+ = %s\n' "$part"
+  printf '; a comment between continuation lines is fine\n'
+  printf 'description+ = %s\\s\n' "$part"
+  cat <<'EOF'
+license = MIT
+commit = 0123abcd
+depend = musl
+depend = so:libc.musl-aarch64.so.1
+provides = greeter
+provides = cmd:hi=1.2-r3
+replaces = oldhello
+replaces = hello-legacy
+service = hello
+service = other
+sysroot = sp-sysroot
+level = 9
+EOF
+} > build/u/unit.ini
+flagpack() { # OUT [extra options] — the same package from flags
+  out=$1; shift
+  "$A" pack --destdir "$sdir" --name hello --version 1.2 --release 3 --arch arm64 \
+    --description "$desc" --license MIT --commit 0123abcd \
+    --depend musl --depend 'so:libc.musl-aarch64.so.1' --provides greeter \
+    --provides 'cmd:hi=1.2-r3' --replaces oldhello --replaces hello-legacy \
+    --service hello --service other --sysroot sp-sysroot --level 9 \
+    --key keys/test.rsa --epoch $EPOCH -o "$out" "$@"
+}
+check "pack from flags" flagpack flags.apk
+check "pack --spec" "$A" pack --key keys/test.rsa --epoch $EPOCH --spec build/u/unit.ini -o spec.apk
+check "--spec gives the same bytes as flags" cmp -s flags.apk spec.apk
+pkginfo() { python3 -c "import tarfile,sys;t=tarfile.open(sys.argv[1]);sys.stdout.write(t.extractfile('.PKGINFO').read().decode())" "$1" 2>/dev/null; }
+check_eq "escaped, continued description" "$(pkginfo spec.apk | sed -n 's/^pkgdesc = //p')" "$desc"
+check_eq "list keys repeat" "$(pkginfo spec.apk | grep -c '^depend = \|^replaces = ')" 4
+check_eq "both services enabled" "$(python3 -c "import tarfile,sys;print(' '.join(m.name for m in tarfile.open(sys.argv[1]) if m.issym() and 'runlevels' in m.name))" spec.apk 2>/dev/null)" \
+  "etc/runlevels/default/hello etc/runlevels/default/other"
+check "verify the --spec package" "$A" verify --key keys/test.rsa.pub spec.apk
+# the command line overrides the spec's values and adds to its lists
+check "pack --spec with overrides" "$A" pack --spec build/u/unit.ini --name hello2 --release 4 \
+  --depend extra --key keys/test.rsa --epoch $EPOCH -o over.apk
+flagpack overflags.apk --name hello2 --release 4 --depend extra
+check "overrides = flags with the same values" cmp -s over.apk overflags.apk
+check_eq "override order: spec's depends, then the command line's" \
+  "$(pkginfo over.apk | sed -n 's/^\(pkgname\|pkgver\|depend\) = //p' | tr '\n' ' ')" \
+  "hello2 1.2-r4 musl so:libc.musl-aarch64.so.1 extra "
+# a newline in a one-line field: the same refusal either way
+sed 's/^description = .*/description = a\\nb/; /^description+/d' build/u/unit.ini > nl.ini
+out1=$("$A" pack --spec nl.ini --key keys/test.rsa --epoch $EPOCH -o nl.apk 2>&1); rc=$?
+out2=$(flagpack nl.apk --description "$(printf 'a\nb')" 2>&1)
+check_eq "newline in description refused" $rc 1
+check_contains "refusal says why" "$out1" "must be one line"
+check_eq "same refusal as the flag" "$out1" "$out2"
+check "nothing written for it" test ! -e nl.apk
+# spec_err DESC MESSAGE SPEC-TEXT — a bad spec fails with MESSAGE, writes nothing
+spec_err() {
+  printf "$3" > bad.ini
+  out=$("$A" pack --spec bad.ini --key keys/test.rsa --epoch $EPOCH -o bad.apk 2>&1); rc=$?
+  check_eq "$1: exit 1" $rc 1
+  check_contains "$1: message" "$out" "$2"
+  check "$1: nothing written" test ! -e bad.apk
+}
+spec_err "unknown key" "apk-sign: bad.ini:5: error: unknown key 'bogus' in [package] (known: destdir," \
+  '[unit]\nname = a\n[package]\nname = a\nbogus = 1\n'
+spec_err "key refused" "bad.ini:3: error: 'key' is not allowed in [package]: give --key on apk-sign's command line" \
+  '[package]\nname = a\nkey = keys/test.rsa\n'
+spec_err "unsigned refused" "bad.ini:2: error: 'unsigned' is not allowed in [package]: give --unsigned" \
+  '[package]\nunsigned = 1\nname = a\n'
+spec_err "-o refused" "bad.ini:2: error: 'o' is not allowed in [package]: give -o on" '[package]\no = x.apk\n'
+spec_err "bad escape" "bad.ini:3: error: description: bad escape '\\q' (use" \
+  '[package]\nname = a\ndescription = a\\qb\n'
+spec_err "continuation without its key" \
+  "bad.ini:4: error: 'description+' must directly follow a 'description' line" \
+  '[package]\ndescription = a\nname = b\ndescription+ = c\n'
+spec_err "raw ; refused" "bad.ini:2: error: unescaped ';'" '[package]\ndescription = a ; b\n'
+spec_err "no [package]" "bad.ini: error: no [package] section" '[unit]\nname = a\n'
+out=$("$A" pack --spec missing.ini --key keys/test.rsa -o bad.apk 2>&1); rc=$?
+check_eq "missing spec: exit 1" $rc 1
+check_contains "missing spec named" "$out" \
+  "apk-sign: missing.ini: error: cannot open the package spec: No such file or directory"
+check "missing spec: nothing written" test ! -e bad.apk
+check_eq "no temp files left by --spec errors" "$(ls -a | grep -c 'bad\.apk\|nl\.apk')" 0
+out=$("$A" index --spec build/u/unit.ini --unsigned -o x.tar.gz repo/aarch64 2>&1); rc=$?
+check_eq "--spec is pack's only" $rc 2
 
 # --- yoe key ---
 if [ -x "$YOE_BIN/yoe" ] && "$YOE_BIN/yoe" key --help >/dev/null 2>&1; then

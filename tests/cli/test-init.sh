@@ -25,7 +25,7 @@ check_contains "...with module-core's base-files" "$out" "base-files"
 out=$(cd "$T_TMP/p1" && HOME="$T_TMP/home" CI= "$YOE" gen --all-machines 2>&1); rc=$?
 check_eq "gen --all-machines on the new project" "$rc" 0
 order_ok() { # target: a unit's fetch < unpack < build < package < index < image
-  (cd "$T_TMP/p1" && ninja -n "$1") | sed -n 's/^\[[0-9]*\/[0-9]*\] //p' >"$T_TMP/order"
+  (cd "$T_TMP/p1" && ninja -n "$1") | ninja_edges >"$T_TMP/order"
   f=$(grep -n '^FETCH busybox$' "$T_TMP/order" | cut -d: -f1)
   u=$(grep -n '^UNPACK busybox$' "$T_TMP/order" | cut -d: -f1)
   b=$(grep -n '^BUILD busybox$' "$T_TMP/order" | cut -d: -f1)

@@ -47,7 +47,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 export HOME="$W/home"
 run() { (cd "$P" && as_user "$@") >"$T_TMP/out" 2>&1; }
-edges() { sed -n 's/^\[[0-9]*\/[0-9]*\] //p' "$T_TMP/out" | sort | tr '\n' ';'; }
+edges() { ninja_edges "$T_TMP/out" | sort | tr '\n' ';'; }
 
 run ./gather-debian --cache "$W/debs"
 check_eq "gather-debian pins the cached packages (as the build user)" "$?" 0

@@ -23,7 +23,7 @@ export HOME="$W/home"
 P="$W/p"
 IMG=build/alpine/base-image.qemu-x86_64/base-image.img
 run() { (cd "$P" && as_user "$@") >"$T_TMP/out" 2>&1; }
-edges() { sed -n 's/^\[[0-9]*\/[0-9]*\] //p' "$T_TMP/out" | sort | tr '\n' ';'; }
+edges() { ninja_edges "$T_TMP/out" | sort | tr '\n' ';'; }
 
 run "$YOE" gen; check_eq "gen" "$?" 0
 run ninja all; rc=$?

@@ -222,11 +222,27 @@ err=$(cd "$T_TMP/build/src2" && "$F" unpack --archive "$p" --dest . 2>&1)
 check_eq "--dest . refused" "$?" 1
 check_contains "--dest . message" "$err" "must name a directory"
 check "--dest . left the tree alone" [ -f "$T_TMP/build/src2/a.txt" ]
+# the unpack edge's form: no --dest (src/ beside --out), no --sha256 (the
+# cache entry's name is the pin fetch verified), even under --paranoid
+mkdir -p "$T_TMP/build/u"
+h4=$(CI=true "$F" unpack --archive "$p" --out "$T_TMP/build/u/unpack.stamp" 2>/dev/null)
+check_eq "unpack without --dest/--sha256 (paranoid)" "$?" 0
+check_eq "...unpacks into src/ beside --out" "$(cat "$T_TMP/build/u/src/a.txt" 2>/dev/null)" hello
+check_eq "...same commit" "$h4" "$h1"
+err=$("$F" unpack --archive "$p" 2>&1); rc=$?
+check_eq "unpack with neither --dest nor --out" "$rc" 2
+check_contains "...says what to give" "$err" "needs --dest SRC (or --out FILE"
+err=$(CI=true "$F" unpack --archive "$T_TMP/elsewhere.tgz" --out "$T_TMP/build/u/x.stamp" 2>&1); rc=$?
+check_eq "paranoid: an archive outside the cache still needs --sha256" "$rc" 1
 printf 'tampered' >> "$p"
 err=$("$F" unpack --archive "$p" --sha256 "$H" --dest "$T_TMP/build/src" 2>&1); rc=$?
 check_eq "unpack refuses a tampered cache file" "$rc" 1
 check_contains "tamper message names the hash" "$err" "expected $H"
 check_eq "refused unpack keeps old src" "$(cat "$T_TMP/build/src/a.txt")" hello
+err=$("$F" unpack --archive "$p" --out "$T_TMP/build/u/unpack.stamp" 2>&1); rc=$?
+check_eq "...also when the hash comes from the entry's name" "$rc" 1
+check_contains "...naming it" "$err" "expected $H"
+check_eq "...and the old src/ stays" "$(cat "$T_TMP/build/u/src/a.txt" 2>/dev/null)" hello
 before=$(nreq /files/pkg.tgz)
 err=$("$F" fetch --url "$U/files/pkg.tgz" --sha256 "$H" --cache "$C" $FO 2>&1 >/dev/null)
 check_eq "fetch replaces a tampered cache file" "$?" 0

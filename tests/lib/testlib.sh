@@ -26,6 +26,15 @@ check_eq() {
 check_contains() {
   case $2 in *"$3"*) pass ;; *) fail "$1"; printf '  in: %s\n  missing: %s\n' "$2" "$3" ;; esac
 }
+# ninja_edges [FILE...] — the edges a ninja run printed, one "VERB unit" a
+# line in run order.  Descriptions name outputs (BUILD build/alpine/
+# greet.x86_64/build.json, PACKAGE repo/p/alpine/x86_64/greet-1.0-r0.apk);
+# this turns each back into its unit's name.  INDEX and REGEN keep theirs.
+ninja_edges() {
+  sed -n -e '/^\[[0-9]*\/[0-9]*\] /!d' -e 's/^\[[0-9]*\/[0-9]*\] //' \
+    -e 's|^\([A-Z]*\) build/[^/]*/\([^/]*\)\.[^./]*/[^/]*$|\1 \2|' \
+    -e 's|^PACKAGE .*/\([^/]*\)-[^-/]*-r[0-9]*\.apk$|PACKAGE \1|' -e p "$@"
+}
 finish() {
   echo "$T_PASS passed, $T_FAIL failed"
   [ "$T_FAIL" -eq 0 ]

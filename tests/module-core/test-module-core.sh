@@ -29,7 +29,7 @@ done
 
 # stage order for one image: base-files BUILD < PACKAGE < INDEX < IMAGE
 order_ok() { # target
-  ninja -n "$1" | sed -n 's/^\[[0-9]*\/[0-9]*\] //p' >"$T_TMP/order"
+  ninja -n "$1" | ninja_edges >"$T_TMP/order"
   b=$(grep -n '^BUILD base-files$' "$T_TMP/order" | cut -d: -f1)
   p=$(grep -n '^PACKAGE base-files$' "$T_TMP/order" | cut -d: -f1)
   i=$(grep -n '^INDEX ' "$T_TMP/order" | tail -n 1 | cut -d: -f1)
@@ -55,8 +55,8 @@ check_contains "rpi console" "$(cat build/alpine/base-files.raspberrypi4/unit.in
 spec() { cat build/alpine/$1.x86_64/unit.ini; }
 check_contains "autotools configure_args" "$(spec at)" 'step = ./configure --prefix=$PREFIX --disable-nls'
 check_contains "autotools appends a unit task" "$(spec at)" '[task extra]'
-check_contains "autotools services" "$(grep -A3 'repo/mc/alpine/x86_64/at-1.0-r0.apk: package' build.ninja)" '--service at'
-check_contains "autotools runtime_deps" "$(grep -A3 'repo/mc/alpine/x86_64/at-1.0-r0.apk: package' build.ninja)" '--depend zlib'
+check_contains "autotools services" "$(sed -n '/^\[package\]/,$p' build/alpine/at.x86_64/unit.ini)" 'service = at'
+check_contains "autotools runtime_deps" "$(sed -n '/^\[package\]/,$p' build/alpine/at.x86_64/unit.ini)" 'depend = zlib'
 check_contains "cmake task override replaces build" "$(spec cm)" 'step = echo replaced'
 check "cmake default build gone" sh -c "! grep -q 'cmake --build' build/alpine/cm.x86_64/unit.ini"
 check_contains "git pin passed to fetch" "$(grep -A3 'cm.x86_64/fetch.ref: git_fetch' build.ninja)" "--commit $(printf '1%.0s' $(seq 40))"

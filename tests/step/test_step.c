@@ -168,6 +168,36 @@ TEST(spec_errors_name_file_line_and_fix)
 	expect_error(longl, "bad.ini:5: error: line longer than");
 }
 
+/* [package] is apk-sign pack's (docs/apk.md): container-step skips its
+ * keys, whatever they are, but the file is still one INI dialect. */
+TEST(spec_skips_the_package_section)
+{
+	base = test_tmpdir();
+	char *p = tmpf("u.ini", "[unit]\nname = hello\narch = x86_64\n"
+	                        "[package]\n"
+	                        "destdir = build/alpine/hello.x86_64/destdir\n"
+	                        "name = not-the-unit-name\n"
+	                        "description = Hello\\sworld\\; \\# and\n"
+	                        "description+ = \\smore\n"
+	                        "depend = musl\ndepend = libgreeting\n"
+	                        "anything = goes here\n"
+	                        "[task build]\nstep = make\n");
+	struct unit_spec u;
+	struct errbuf e = {{0}};
+	CHECK_INT(spec_load(p, &u, &e), 0);
+	CHECK_STR(e.msg, "");
+	CHECK_STR(u.name, "hello");
+	CHECK_INT(u.ntasks, 1);
+	if (u.ntasks == 1 && u.tasks[0].nsteps == 1) {
+		CHECK_STR(u.tasks[0].steps[0].text, "make");
+		CHECK_INT(u.tasks[0].steps[0].line, 13);
+	}
+	spec_free(&u);
+	free(p);
+	expect_error("[unit]\nname = a\narch = x86_64\n[package]\ndescription = a\\qb\n",
+	             "bad.ini:5: error: description: bad escape '\\q'");
+}
+
 TEST(template_renders_fields_and_refuses_unknown_keys)
 {
 	struct kvlist d = {0};

@@ -7,14 +7,16 @@ appends its argv to $YOE_DOUBLE_LOG (one line, tab-separated), then does the
 smallest real thing its helper does, so ninja's view of the world is right:
 
   fetch-and-verify fetch/git-fetch --out F   write F (only when it changed)
-  fetch-and-verify unpack --dest D [--out F]  create D with one file; F = a commit
+  fetch-and-verify unpack [--dest D] --out F  create D (default: src/ beside F)
+                                              with one file; F = a commit
   container-step SPEC (with [container])      write dir/container.id
   container-step SPEC                         run the spec's shell steps with
                                               sh (no sandbox!) into dir/destdir,
                                               copy it to dir/stage, write build.json
   apk-sign keygen KEY                         KEY and KEY.pub, unless they exist
-  apk-sign pack ... -o OUT                    OUT = listing + bytes of destdir
-                                              (rewritten only when changed)
+  apk-sign pack --spec S ... -o OUT           OUT = S's [package] + bytes of
+                                              its destdir (rewritten only when
+                                              changed)
   apk-sign index -o OUT DIR                   OUT = names + hashes of DIR/*.apk
   image-assemble SPEC                         output = hashes of its packages
 """
@@ -85,7 +87,7 @@ def fetch(args):
                ("%s cache/sources/git/mirror.git\n" % (opt(args, "--commit") or "0" * 40))
         write_if_changed(opt(args, "--out"), text.encode())
     elif cmd == "unpack":
-        d = opt(args, "--dest")
+        d = opt(args, "--dest") or os.path.join(os.path.dirname(opt(args, "--out")), "src")
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
         with open(os.path.join(d, "SOURCE"), "w") as f:
@@ -129,7 +131,10 @@ def apk(args):
                 with open(path, "w") as f:
                     f.write("test %s key\n" % text)
     elif args[0] == "pack":
-        data = b" ".join(a.encode() for a in args if a != out) + b"\n" + tree_bytes(opt(args, "--destdir"))
+        pkg = [(k, v) for s, k, v in read_ini(opt(args, "--spec")) if s == "package"]
+        fields = "".join("%s=%s\n" % kv for kv in pkg).encode()
+        destdir = [v for k, v in pkg if k == "destdir"][0]
+        data = b" ".join(a.encode() for a in args if a != out) + b"\n" + fields + tree_bytes(destdir)
         write_if_changed(out, data)
     elif args[0] == "index":
         d = args[-1]
