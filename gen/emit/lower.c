@@ -581,6 +581,23 @@ static void reach_of(struct lower *l, struct yoe_project *p, struct yoe_dag *dag
 	*via_deps = deps;
 }
 
+/* listed_by_other_dep: does another build dep of node i depend on d itself?
+ * Then i's build edge need not list d: that dep's build edge waits for d,
+ * and, not being restat, reruns when d does, which reruns i (half the
+ * build.json paths of a typical graph: a dep's runtime deps are deps too). */
+static bool listed_by_other_dep(const struct yoe_dag *dag, size_t i, int d)
+{
+	for (size_t k = 0; k < dag->nedges[i]; k++) {
+		int o = dag->edges[i][k];
+		if (o == d || !strcmp(dag->nodes[o]->class, "container"))
+			continue;
+		for (size_t j = 0; j < dag->nedges[o]; j++)
+			if (dag->edges[o][j] == d)
+				return true;
+	}
+	return false;
+}
+
 /* lower_unit adds the edges of dag node i; returns its final output. */
 static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe_dag *dag,
                               size_t i)
@@ -638,7 +655,8 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 		}
 		deps[nd].name = dag->nodes[d]->name;
 		deps[nd++].stage = lower_cat(p, dp->dir, "/stage", NULL);
-		emit_strv_add(&e->implicit, P(l, p, lower_cat(p, dp->dir, "/build.json", NULL)));
+		if (!listed_by_other_dep(dag, i, d))
+			emit_strv_add(&e->implicit, P(l, p, lower_cat(p, dp->dir, "/build.json", NULL)));
 	}
 	const char *key = dag->own_keys[i];
 	const struct yoe_unit *cu = container ? NULL : container_of(l, p, u, dag->distro);

@@ -78,6 +78,19 @@ case $(grep '^build repo/gentest/alpine/x86_64/APKINDEX' build.ninja) in
 nin world
 check "world builds the unit in no image" test -e build/alpine/machinfo.x86_64/build.json
 
+# 2b. greet needs zlib in its sysroot (libgreet's runtime dep) but its
+#     build edge lists only libgreet, whose edge lists zlib: a zlib change
+#     still rebuilds greet, after libgreet
+case $(grep '^build build/alpine/greet.x86_64/build.json' build.ninja) in
+  *zlib*) fail "greet's edge leaves zlib to libgreet's" ;; *libgreet*) pass ;; *) fail "greet lists libgreet" ;; esac
+check_contains "greet's sysroot still gets zlib" "$(cat build/alpine/greet.x86_64/unit.ini)" "zlib = build/alpine/zlib.x86_64/stage"
+sed -i 's|echo z >|echo zz >|' modules/core/units/libs/zlib/../zlib.star
+nin all
+check_eq "a zlib change rebuilds libgreet and greet" "$(built)" \
+  "BUILD greet;BUILD libgreet;BUILD zlib;IMAGE base-image;INDEX repo/gentest/alpine/x86_64/APKINDEX.tar.gz;PACKAGE greet;PACKAGE libgreet;PACKAGE zlib;REGEN build.ninja;"
+check_eq "...in order" "$(ninja_edges "$T_TMP/ninja.out" | grep '^BUILD' | tr '\n' ';')" \
+  "BUILD zlib;BUILD libgreet;BUILD greet;"
+
 # 3. add a unit file: regenerates, and the new target exists
 printf 'load("@core//classes/simple.star", "simple")\nsimple("extra", "x")\n' >units/extra.star
 nin extra; rc=$?
