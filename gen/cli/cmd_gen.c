@@ -280,6 +280,7 @@ static int run(int argc, char **argv)
 		.prefix = a.prefix ? a.prefix : a.subninja ? "yoe-" : "",
 		.output = out_rel,
 		.subninja = a.subninja || make,
+		.make = make,
 	};
 	struct emit_graph *g = emit_graph_new();
 	struct lower l;

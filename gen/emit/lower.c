@@ -62,21 +62,21 @@ static const struct {
 	 * After a successful build the key text it was built from is kept as
 	 * key.built, for `yoe explain`. */
 	{"build", "@Co=@O && $env @H/container-step "
-	          "$${o%/*}/unit.ini && cp -f $${o%/*}/key.txt $${o%/*}/key.built",
+	          "\"$${o%/*}/unit.ini\" && cp -f \"$${o%/*}/key.txt\" \"$${o%/*}/key.built\"",
 	 "BUILD $out", NULL, 0},
 	/* Package timestamps: a fixed epoch, so packages are reproducible.
 	 * The package's fields are in the [package] section of the unit.ini
 	 * beside $in (build.json); a change to them changes the spec's hash on
 	 * the build command, and the rebuilt build.json reruns this edge. */
-	{"package", "@Ci=@I && @H/apk-sign pack --key @K --epoch 0 --spec $${i%/*}/unit.ini -o @O",
+	{"package", "@Ci=@I && @H/apk-sign pack --key @K --epoch 0 --spec \"$${i%/*}/unit.ini\" -o @O",
 	 "PACKAGE $out", NULL, 1},
 	{"index", "@C@H/apk-sign index --key @K --epoch 0 -o @O $repodir",
 	 "INDEX $out", NULL, 1},
 	{"image", "@Co=@O && $env @H/image-assemble "
-	          "$${o%/*}/image.ini && cp -f $${o%/*}/key.txt $${o%/*}/key.built",
+	          "\"$${o%/*}/image.ini\" && cp -f \"$${o%/*}/key.txt\" \"$${o%/*}/key.built\"",
 	 "IMAGE $out", NULL, 1},
 	{"container", "@Co=@O && $env @H/container-step "
-	              "$${o%/*}/unit.ini && cp -f $${o%/*}/key.txt $${o%/*}/key.built",
+	              "\"$${o%/*}/unit.ini\" && cp -f \"$${o%/*}/key.txt\" \"$${o%/*}/key.built\"",
 	 "CONTAINER $out", NULL, 1},
 	/* The project's public key beside its packages (images read it
 	 * there); keygen makes the key pair on first use, so every package
@@ -229,7 +229,7 @@ static void add_rules(struct lower *l, struct yoe_project *p)
 	char *key = signing_key(p);
 	put_shq(&k, key ? key : "");
 	free(key);
-	const char *o = l->o->cd ? "$$o" : "$out", *in = l->o->cd ? "$$i" : "$in";
+	const char *o = l->o->cd ? "\"$$o\"" : "$out", *in = l->o->cd ? "\"$$i\"" : "$in";
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
 		cmd.len = 0;
 		bool uses_in = strstr(rules[i].command, "@I") != NULL;
@@ -360,6 +360,15 @@ static struct emit_edge *edge(struct lower *l, const char *rule)
 	return emit_edge_new(l->g, emit_rule_find(l->g, rule));
 }
 
+/* make_spec_input: Make ignores command lines, so for it the unit's spec
+ * (which holds everything a command line would) is a prerequisite. */
+static void make_spec_input(struct lower *l, struct yoe_project *p, struct emit_edge *e,
+                            const struct lower_paths *lp)
+{
+	if (l->o->make)
+		emit_strv_add(&e->implicit, P(l, p, lower_cat(p, lp->dir, "/unit.ini", NULL)));
+}
+
 /* lower_fetch_only fetches a container's rootfs tarball; it must be pinned
  * (container-step reads it from the content-addressed cache).  Returns the
  * fetch.ref path, NULL when there is no source (or on error, l->err set). */
@@ -383,6 +392,7 @@ static const char *lower_fetch_only(struct lower *l, struct yoe_project *p, cons
 	struct emit_edge *e = edge(l, "fetch");
 	emit_strv_add(&e->outputs, P(l, p, ref));
 	emit_edge_var(e, "fetchflags", buf_str(ff));
+	make_spec_input(l, p, e, lp);
 	return ref;
 }
 
@@ -421,6 +431,7 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 	struct emit_edge *e = edge(l, git ? "git_fetch" : "fetch");
 	emit_strv_add(&e->outputs, P(l, p, ref));
 	emit_edge_var(e, "fetchflags", buf_str(ff));
+	make_spec_input(l, p, e, lp);
 	e = edge(l, git ? "git_unpack" : "unpack");
 	emit_strv_add(&e->outputs, P(l, p, stamp));
 	emit_strv_add(&e->inputs, P(l, p, ref));
@@ -450,7 +461,9 @@ static const char *lower_source(struct lower *l, struct yoe_project *p, const st
 				sv_push(&l->dirs, P(l, p, rd));
 		}
 	}
-	if (uf->len)
+	/* written empty too when included from another file, whose own
+	 * top-level unpackflags would otherwise leak into the command */
+	if (uf->len || l->o->subninja)
 		emit_edge_var(e, "unpackflags", buf_str(uf));
 	return stamp;
 }
@@ -668,6 +681,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	if (!spec)
 		return NULL;
 	write_key_text(p, dag, i, lp.dir, spec_changed());
+	make_spec_input(l, p, e, &lp);
 	emit_edge_var(e, "env", unit_env(p, key));
 	if (container) {
 		emit_strv_add(&e->order, pubkey(l, p, dag->distro));
@@ -740,6 +754,8 @@ static int lower_image(struct lower *l, struct yoe_project *p, struct yoe_dag *d
 	free(indexes.v);
 	if (!spec)
 		return fail_model(l, p, "cannot write the image spec");
+	if (l->o->make)
+		emit_strv_add(&e->implicit, P(l, p, spec));
 	emit_edge_var(e, "env", unit_env(p, key));
 	return 0;
 }

@@ -28,6 +28,8 @@ struct lower_opts {
 	const char *prefix;      /* prefix of phony names ("" normally) */
 	const char *output;      /* the file being written (build.ninja, yoe.mk) */
 	bool subninja;           /* no regen edge and no default of its own */
+	bool make;               /* for Make: it ignores command lines, so the
+	                            specs are prerequisites again */
 };
 
 /* The state shared across the machines lowered into one graph.  Strings

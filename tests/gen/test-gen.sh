@@ -178,6 +178,16 @@ done
 (cd "$F" && make -f yoe.mk -j2 greet >/dev/null 2>&1); rc=$?
 check_eq "make builds greet" "$rc" 0
 check "make produced the package" test -f "$F/repo/gentest/alpine/x86_64/greet-1.0-r0.apk"
+# Make ignores command lines: the specs are its prerequisites, so a step
+# edit (which changes greet's unit.ini) rebuilds greet
+sleep 1
+sed -i 's/"hi"/"hey there"/' "$F/units/greet.star"
+(cd "$F" && "$YOE" gen --format make -o yoe.mk >/dev/null) || fail "make: regen"
+out=$(cd "$F" && make --no-print-directory -n -f yoe.mk greet 2>&1)
+check_contains "make: a step edit rebuilds the unit" "$out" "o=build/alpine/greet.x86_64/build.json && YOE_UNIT_KEY="
+check_contains "make: ...and repackages it" "$out" "apk-sign pack"
+(cd "$F" && make -f yoe.mk -j2 greet >/dev/null 2>&1) || fail "make: rebuild greet"
+check_contains "make: the package has the new text" "$(cat "$F/repo/gentest/alpine/x86_64/greet-1.0-r0.apk")" "hey there"
 
 # 8. subninja from an enclosing build in another directory (at another
 #    depth: the commands must strip its path to the project again)
