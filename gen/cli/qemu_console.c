@@ -5,6 +5,7 @@
  * child never outlives us (SIGINT/SIGTERM/SIGHUP interrupt every wait so the
  * caller can kill it).  Used by the boot test and the KVM probe. */
 #include "cli/qemu.h"
+#include "lib/signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,13 +29,7 @@ static void on_signal(int sig)
 
 void qemu_signals(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	signals_catch_stop(on_signal);
 	signal(SIGPIPE, SIG_IGN); /* writing `poweroff` to a guest that is gone */
 }
 

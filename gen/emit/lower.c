@@ -29,10 +29,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Rule commands.  In the templates @O and @I stand for $out and $in; @C is
- * "" or, for a file included from another directory, "cd DIR && " plus
- * shell variables o and i holding $out and $in made relative to DIR again
- * (@O and @I are then $o and $i); @H is the helpers directory and @K the
+/* Rule commands.  In the templates @O and @I stand for $out and $in; @C
+ * sets the shell variables o and i to them where the command uses ${o...}
+ * or ${i...}; for a file included from another directory, @C is also
+ * "cd DIR && ", always sets o and i, made relative to DIR again, and @O and
+ * @I are then "$o" and "$i".  @H is the helpers directory and @K the
  * signing key (both shell-quoted). */
 static const struct {
 	const char *name, *command, *description, *pool;
@@ -61,21 +62,21 @@ static const struct {
 	 * few bytes in a variable the edge has anyway instead of another path.
 	 * After a successful build the key text it was built from is kept as
 	 * key.built, for `yoe explain`. */
-	{"build", "@Co=@O && $env @H/container-step "
+	{"build", "@C$env @H/container-step "
 	          "\"$${o%/*}/unit.ini\" && cp -f \"$${o%/*}/key.txt\" \"$${o%/*}/key.built\"",
 	 "BUILD $out", NULL, 0},
 	/* Package timestamps: a fixed epoch, so packages are reproducible.
 	 * The package's fields are in the [package] section of the unit.ini
 	 * beside $in (build.json); a change to them changes the spec's hash on
 	 * the build command, and the rebuilt build.json reruns this edge. */
-	{"package", "@Ci=@I && @H/apk-sign pack --key @K --epoch 0 --spec \"$${i%/*}/unit.ini\" -o @O",
+	{"package", "@C@H/apk-sign pack --key @K --epoch 0 --spec \"$${i%/*}/unit.ini\" -o @O",
 	 "PACKAGE $out", NULL, 1},
 	{"index", "@C@H/apk-sign index --key @K --epoch 0 -o @O $repodir",
 	 "INDEX $out", NULL, 1},
-	{"image", "@Co=@O && $env @H/image-assemble "
+	{"image", "@C$env @H/image-assemble "
 	          "\"$${o%/*}/image.ini\" && cp -f \"$${o%/*}/key.txt\" \"$${o%/*}/key.built\"",
 	 "IMAGE $out", NULL, 1},
-	{"container", "@Co=@O && $env @H/container-step "
+	{"container", "@C$env @H/container-step "
 	              "\"$${o%/*}/unit.ini\" && cp -f \"$${o%/*}/key.txt\" \"$${o%/*}/key.built\"",
 	 "CONTAINER $out", NULL, 1},
 	/* The project's public key beside its packages (images read it
@@ -204,52 +205,55 @@ static char *signing_key(struct yoe_project *p)
 	return key;
 }
 
+/* shell_var appends "v=$out && " (v: o or i, from: out or in) and, for a
+ * file included from elsewhere, strips top off it ("v=${v#top} && "). */
+static void shell_var(struct buf *b, char v, const char *from, const char *top_q)
+{
+	buf_printf(b, "%c=$%s && ", v, from);
+	if (top_q)
+		buf_printf(b, "%c=$${%c#%s} && ", v, v, top_q);
+}
+
 /* add_rules writes the rule templates with the helpers, cd, key, output and
  * input filled. */
 static void add_rules(struct lower *l, struct yoe_project *p)
 {
-	struct buf cd = {0}, cdi = {0}, h = {0}, k = {0}, cmd = {0};
+	struct buf top = {0}, h = {0}, k = {0}, cmd = {0};
+	/* Build lines name paths from the including directory (top + project
+	 * path); the helpers run in the project: @C strips top off again. */
+	const char *top_q = NULL;
 	if (l->o->cd) {
-		/* Build lines name paths from the including directory (top +
-		 * project path); the helpers run in the project: strip top. */
-		struct buf top = {0};
 		put_shq(&top, l->o->top);
-		buf_adds(&cd, "cd ");
-		put_shq(&cd, l->o->cd);
-		buf_adds(&cd, " && o=$out && o=$${o#");
-		buf_adds(&cd, buf_str(&top));
-		buf_adds(&cd, "} && ");
-		buf_adds(&cdi, buf_str(&cd));
-		buf_adds(&cdi, "i=$in && i=$${i#");
-		buf_adds(&cdi, buf_str(&top));
-		buf_adds(&cdi, "} && ");
-		buf_free(&top);
+		top_q = buf_str(&top);
 	}
 	put_shq(&h, l->o->helpers);
 	char *key = signing_key(p);
 	put_shq(&k, key ? key : "");
 	free(key);
-	const char *o = l->o->cd ? "\"$$o\"" : "$out", *in = l->o->cd ? "\"$$i\"" : "$in";
+	const char *o = top_q ? "\"$$o\"" : "$out", *in = top_q ? "\"$$i\"" : "$in";
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+		const char *t = rules[i].command;
+		bool need_o = top_q || strstr(t, "$${o"), need_i = strstr(t, "$${i") || (top_q && strstr(t, "@I"));
 		cmd.len = 0;
-		bool uses_in = strstr(rules[i].command, "@I") != NULL;
-		for (const char *s = rules[i].command; *s;) {
+		for (const char *s = t; *s;) {
 			const char *at = strchr(s, '@');
 			size_t run = at ? (size_t)(at - s) : strlen(s);
 			buf_add(&cmd, s, run);
 			s += run;
 			if (!*s)
 				break;
-			/* from elsewhere, @C has set o and i already */
-			if (l->o->cd && (!strncmp(s, "@O && ", 6) || !strncmp(s, "@I && ", 6))
-			    && cmd.len >= 2 && cmd.data[cmd.len - 1] == '='
-			    && cmd.data[cmd.len - 2] == (s[1] == 'O' ? 'o' : 'i')) {
-				cmd.len -= 2;
-				s += 6;
-				continue;
-			}
 			switch (s[1]) {
-			case 'C': buf_adds(&cmd, buf_str(uses_in ? &cdi : &cd)); break;
+			case 'C':
+				if (top_q) {
+					buf_adds(&cmd, "cd ");
+					put_shq(&cmd, l->o->cd);
+					buf_adds(&cmd, " && ");
+				}
+				if (need_o)
+					shell_var(&cmd, 'o', "out", top_q);
+				if (need_i)
+					shell_var(&cmd, 'i', "in", top_q);
+				break;
 			case 'H': buf_adds(&cmd, buf_str(&h)); break;
 			case 'K': buf_adds(&cmd, buf_str(&k)); break;
 			case 'O': buf_adds(&cmd, o); break;
@@ -263,8 +267,7 @@ static void add_rules(struct lower *l, struct yoe_project *p)
 			emit_rule_set(&r->pool, rules[i].pool);
 		r->restat = rules[i].restat;
 	}
-	buf_free(&cd);
-	buf_free(&cdi);
+	buf_free(&top);
 	buf_free(&h);
 	buf_free(&k);
 	buf_free(&cmd);
@@ -559,37 +562,26 @@ static const char *unit_env(struct yoe_project *p, const char *key)
 	return lower_cat(p, "YOE_UNIT_KEY=", key, " YOE_UNIT_SPEC=", spec_hash(), NULL);
 }
 
-/* container_bit returns the bit of container node d in the reach masks (0
- * when 64 containers already have one: that one is then always listed). */
-static uint64_t container_bit(struct lower *l, struct yoe_project *p, struct yoe_dag *dag, size_t d)
-{
-	const char *id = lower_cat(p, node_paths(l, p, dag, d)->dir, "/container.id", NULL);
-	uintptr_t n = (uintptr_t)sm_get(&l->ctr_bits, id);
-	if (!n && l->nctr < 64) {
-		n = (uintptr_t)++l->nctr;
-		sm_put(&l->ctr_bits, id, (void *)n);
-	}
-	return n ? (uint64_t)1 << (n - 1) : 0;
-}
-
 /* reach_of sets l->reach[i]: the containers whose edges node i's build edge
- * runs after (its container deps, and whatever its build deps run after).
- * It returns, in *via_deps, the part its build deps already guarantee.
- * Every container edge waits for the signing key (pubkey), so a unit that
- * reaches one needs no edge to the key of its own. */
-static void reach_of(struct lower *l, struct yoe_project *p, struct yoe_dag *dag, size_t i,
-                     uint64_t *via_deps)
+ * runs after (its container deps, with what they run after, and whatever
+ * its build deps run after).  A container node also gets its own bit
+ * (l->bit; the first 64 of a DAG: a later one is always listed).  It
+ * returns, in *via_deps, the part its build deps already guarantee.  Nodes
+ * come deps first, so their masks are ready.  Every container edge waits
+ * for the signing key (pubkey), so a unit that reaches one needs no edge
+ * to the key of its own. */
+static void reach_of(struct lower *l, const struct yoe_dag *dag, size_t i, uint64_t *via_deps)
 {
 	uint64_t deps = 0, direct = 0;
 	for (size_t k = 0; k < dag->nedges[i]; k++) {
 		size_t d = (size_t)dag->edges[i][k];
 		if (!strcmp(dag->nodes[d]->class, "container"))
-			direct |= container_bit(l, p, dag, d);
+			direct |= l->reach[d];
 		else
 			deps |= l->reach[d];
 	}
-	if (!strcmp(dag->nodes[i]->class, "container"))
-		direct |= container_bit(l, p, dag, i);
+	if (!strcmp(dag->nodes[i]->class, "container") && l->nctr < 64)
+		direct |= l->bit[i] = (uint64_t)1 << l->nctr++;
 	l->reach[i] = deps | direct;
 	*via_deps = deps;
 }
@@ -621,7 +613,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 	const char *final = image ? lp.image : container ? lower_cat(p, lp.dir, "/container.id", NULL)
 	                                                 : lp.apk;
 	uint64_t via_deps;
-	reach_of(l, p, dag, i, &via_deps);   /* also for an edge an earlier machine added */
+	reach_of(l, dag, i, &via_deps);   /* also for an edge an earlier machine added */
 	int c = claim(l, final, u->name, lp.dir, dag->keys[i]);
 	if (c != 0)
 		return c > 0 ? final : NULL;
@@ -660,8 +652,7 @@ static const char *lower_unit(struct lower *l, struct yoe_project *p, struct yoe
 			 * not restat, so a rebuilt container reruns that dep and,
 			 * through its build.json, this unit (ninja parses every
 			 * listed path on every run). */
-			uint64_t bit = container_bit(l, p, dag, (size_t)d);
-			if (!(bit & via_deps))
+			if (!(l->bit[d] & via_deps))
 				emit_strv_add(&e->implicit,
 				              P(l, p, lower_cat(p, dp->dir, "/container.id", NULL)));
 			continue;
@@ -783,11 +774,14 @@ int lower_machine(struct lower *l, struct yoe_project *p, struct yoe_dag *dags, 
 		struct yoe_dag *dag = &dags[d];
 		free(l->paths);
 		free(l->reach);
+		free(l->bit);
 		l->paths = calloc(dag->n + 1, sizeof *l->paths);
 		l->reach = calloc(dag->n + 1, sizeof *l->reach);
+		l->bit = calloc(dag->n + 1, sizeof *l->bit);
+		l->nctr = 0;
 		l->npaths = dag->n;
 		l->cu = NULL;
-		if (!l->paths || !l->reach)
+		if (!l->paths || !l->reach || !l->bit)
 			return fail(l, "out of memory");
 		for (size_t i = 0; i < dag->n; i++) {
 			const char *final = lower_unit(l, p, dag, i);
@@ -954,7 +948,7 @@ void lower_free(struct lower *l)
 	free(l->dirs.v);
 	free(l->paths);
 	free(l->reach);
-	sm_free(&l->ctr_bits);
+	free(l->bit);
 	free(l->deps);
 	free(l->rdeps);
 	buf_free(&l->flags[0]);

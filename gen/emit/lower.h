@@ -54,8 +54,8 @@ struct lower {
 	size_t npaths;            /* entries in paths */
 	uint64_t *reach;          /* per node: bits of the containers its build
 	                             edge runs after (reach_of in lower.c) */
-	struct strmap ctr_bits;   /* container.id path → its bit number + 1 */
-	int nctr;                 /* bits handed out (at most 64) */
+	uint64_t *bit;            /* per container node: its own bit (0: none) */
+	int nctr;                 /* bits handed out in this DAG (at most 64) */
 	struct spec_dep *deps;    /* scratch: one unit's build deps ... */
 	const char **rdeps;       /* ... and its runtime deps' names */
 	size_t capdeps;

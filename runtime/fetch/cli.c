@@ -3,6 +3,7 @@
 #include "fetch/cli.h"
 #include "fetch/fetch.h"
 #include "lib/atomicfile.h"
+#include "lib/fsutil.h"
 #include "lib/log.h"
 #include "lib/sha256.h"
 
@@ -338,36 +339,13 @@ static const char *cache_entry_hash(const char *path)
 /* default_dest is src/ beside --out (the unpack edge's stamp), malloc'd. */
 static char *default_dest(const char *out)
 {
-	const char *slash = strrchr(out, '/');
-	char *d = NULL;
-	if (asprintf(&d, "%.*ssrc", slash ? (int)(slash - out + 1) : 0, out) < 0)
-		return NULL;
+	char *dir = path_dirname(out);
+	char *d = dir ? path_join(dir, "src") : NULL;
+	free(dir);
 	return d;
 }
 
-static int unpack_to(struct args *a, const char *dest, struct ferr *e);
-
-static int cmd_unpack(struct args *a, struct ferr *e)
-{
-	char *dest = NULL;
-	if (!a->dest && a->out) {
-		dest = default_dest(a->out);
-		if (!dest) {
-			log_error("out of memory");
-			return 1;
-		}
-	}
-	if (!a->dest && !dest) {
-		log_error("unpack needs --dest SRC (or --out FILE: SRC is then src/ beside it)");
-		return 2;
-	}
-	if (a->archive && !a->sha256)
-		a->sha256 = cache_entry_hash(a->archive);
-	int r = unpack_to(a, dest ? dest : a->dest, e);
-	free(dest);
-	return r;
-}
-
+/* unpack_to runs unpack into dest. */
 static int unpack_to(struct args *a, const char *dest, struct ferr *e)
 {
 	if (!a->archive == !a->git_mirror) {
@@ -407,6 +385,27 @@ static int unpack_to(struct args *a, const char *dest, struct ferr *e)
 	if (unpack_source(&o, head, e) != 0)
 		return 1;
 	return result(a, head);
+}
+
+static int cmd_unpack(struct args *a, struct ferr *e)
+{
+	char *dest = NULL;
+	if (!a->dest && a->out) {
+		dest = default_dest(a->out);
+		if (!dest) {
+			log_error("out of memory");
+			return 1;
+		}
+	}
+	if (!a->dest && !dest) {
+		log_error("unpack needs --dest SRC (or --out FILE: SRC is then src/ beside it)");
+		return 2;
+	}
+	if (a->archive && !a->sha256)
+		a->sha256 = cache_entry_hash(a->archive);
+	int r = unpack_to(a, dest ? dest : a->dest, e);
+	free(dest);
+	return r;
 }
 
 static int cmd_module_sync(struct args *a, struct ferr *e)

@@ -1,5 +1,6 @@
 /* runtime/step/proc.c — child process and signal handling (proc.h). */
 #include "step/proc.h"
+#include "lib/signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,14 +36,11 @@ static void on_term(int sig)
 
 void proc_signals(void)
 {
+	signals_catch_stop(on_term);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
 }
 

@@ -33,11 +33,7 @@ static uint64_t rd64(const unsigned char *p)
 
 static char *write_spec(const char *text)
 {
-	char *p = path_join(test_tmpdir(), "spec.ini");
-	FILE *f = fopen(p, "w");
-	fputs(text, f);
-	fclose(f);
-	return p;
+	return test_write_tmp("spec.ini", text);
 }
 
 TEST(sizes)

@@ -335,11 +335,18 @@ TEST(init_text)
 
 static char *write_spec(const char *text)
 {
-	char *p = path_join(test_tmpdir(), "spec.ini");
-	FILE *f = fopen(p, "w");
-	fputs(text, f);
-	fclose(f);
-	return p;
+	return test_write_tmp("spec.ini", text);
+}
+
+/* load_spec_text: spec_load's result for a spec with this text. */
+static int load_spec_text(const char *text)
+{
+	struct image_spec s;
+	char *p = write_spec(text);
+	int r = spec_load(&s, p);
+	spec_free(&s);
+	free(p);
+	return r;
 }
 
 TEST(spec_initrd_modules)
@@ -362,22 +369,13 @@ TEST(spec_initrd_modules)
 	spec_free(&s);
 	free(p);
 	/* boot = none, initrd given too, a bad name: errors */
-	p = write_spec("[image]\nname = x\nkey = k.pem\noutput = out/x.img\n"
-	               "initrd_modules = ext4\n[partition \"r\"]\ntype = ext4\n"
-	               "size = 8M\nroot = true\n[packages]\napk = a.apk\n");
-	CHECK_INT(spec_load(&s, p), -1);
-	spec_free(&s);
-	free(p);
-	p = write_spec("[image]\nname = x\nkey = k.pem\noutput = out/x.img\nboot = direct\n"
-	               "initrd = boot/initrd\ninitrd_modules = ext4\n[partition \"r\"]\n"
-	               "type = ext4\nsize = 8M\nroot = true\n[packages]\napk = a.apk\n");
-	CHECK_INT(spec_load(&s, p), -1);
-	spec_free(&s);
-	free(p);
-	p = write_spec("[image]\nname = x\nkey = k.pem\noutput = out/x.img\nboot = direct\n"
-	               "initrd_modules = ext4 $(reboot)\n[partition \"r\"]\n"
-	               "type = ext4\nsize = 8M\nroot = true\n[packages]\napk = a.apk\n");
-	CHECK_INT(spec_load(&s, p), -1);
-	spec_free(&s);
-	free(p);
+	CHECK_INT(load_spec_text("[image]\nname = x\nkey = k.pem\noutput = out/x.img\n"
+	                         "initrd_modules = ext4\n[partition \"r\"]\ntype = ext4\n"
+	                         "size = 8M\nroot = true\n[packages]\napk = a.apk\n"), -1);
+	CHECK_INT(load_spec_text("[image]\nname = x\nkey = k.pem\noutput = out/x.img\nboot = direct\n"
+	                         "initrd = boot/initrd\ninitrd_modules = ext4\n[partition \"r\"]\n"
+	                         "type = ext4\nsize = 8M\nroot = true\n[packages]\napk = a.apk\n"), -1);
+	CHECK_INT(load_spec_text("[image]\nname = x\nkey = k.pem\noutput = out/x.img\nboot = direct\n"
+	                         "initrd_modules = ext4 $(reboot)\n[partition \"r\"]\n"
+	                         "type = ext4\nsize = 8M\nroot = true\n[packages]\napk = a.apk\n"), -1);
 }

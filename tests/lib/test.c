@@ -67,3 +67,16 @@ int main(void)
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
+
+char *test_write_tmp(const char *name, const char *text)
+{
+	const char *dir = test_tmpdir();
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(n);
+	FILE *f = path ? (snprintf(path, n, "%s/%s", dir, name), fopen(path, "w")) : NULL;
+	if (!f || fputs(text, f) == EOF || fclose(f) != 0) {
+		perror(path ? path : name);
+		exit(2);
+	}
+	return path;
+}

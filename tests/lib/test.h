@@ -25,6 +25,9 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* test_tmpdir returns a fresh empty directory for the running case. */
 const char *test_tmpdir(void);
+/* test_write_tmp writes text to a file called name in a fresh
+ * test_tmpdir() and returns its path (caller frees). */
+char *test_write_tmp(const char *name, const char *text);
 
 #define TEST(name)                                                        \
 	static void test_##name(void);                                        \

@@ -35,6 +35,15 @@ ninja_edges() {
     -e 's|^\([A-Z]*\) build/[^/]*/\([^/]*\)\.[^./]*/[^/]*$|\1 \2|' \
     -e 's|^PACKAGE .*/\([^/]*\)-[^-/]*-r[0-9]*\.apk$|PACKAGE \1|' -e p "$@"
 }
+# check_signed PUB FILE... — each package or index verifies against the
+# public key PUB (apk-sign verify); T_SIGNED counts the files checked.
+check_signed() {
+  pub=$1; shift; T_SIGNED=0
+  for f; do
+    T_SIGNED=$((T_SIGNED + 1))
+    if "$YOE_BIN/apk-sign" verify --key "$pub" "$f" >/dev/null 2>&1; then pass; else fail "verify $f"; fi
+  done
+}
 finish() {
   echo "$T_PASS passed, $T_FAIL failed"
   [ "$T_FAIL" -eq 0 ]

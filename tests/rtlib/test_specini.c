@@ -32,10 +32,7 @@ static int collect(void *user, const struct specini_entry *e)
 /* parse writes text to a file named spec.ini and parses it. */
 static int parse(const char *text, struct seen *s, char *err, size_t errlen)
 {
-	char *p = path_join(test_tmpdir(), "spec.ini");
-	FILE *f = fopen(p, "w");
-	fputs(text, f);
-	fclose(f);
+	char *p = test_write_tmp("spec.ini", text);
 	err[0] = '\0';
 	int r = specini_parse(p, collect, s, err, errlen);
 	/* keep messages independent of the temp dir */
